@@ -1,0 +1,80 @@
+"""Every setting the application reads, declared once with a safe default.
+
+Any key here can be overridden by an environment variable of the same name
+(see ``marketplace/settings.py`` for how values are coerced). Environment
+specific files (``development.py``, ``testing.py``, ``production.py``) in this
+folder adjust the defaults for their environment.
+"""
+
+# --- Core -------------------------------------------------------------------
+# Development-only key; production refuses to start with it (settings.py).
+SECRET_KEY = "dev-only-insecure-secret-key"
+# SQLAlchemy URL. Empty means a SQLite file in the instance folder.
+DATABASE_URL = ""
+# redis://host:port/db. Empty means background jobs run in-process (fakeredis).
+REDIS_URL = ""
+# Absolute base URL used in links inside e-mails (no request to derive it from).
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_COUNT = 0
+
+# --- Locale -----------------------------------------------------------------
+BABEL_DEFAULT_LOCALE = "zh_Hans"
+BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+SUPPORTED_LOCALES = ["zh_Hans", "en"]
+CURRENCY = "CNY"
+
+# --- Sessions and security --------------------------------------------------
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Hours a log-in session lives without activity before it must log in again.
+SESSION_IDLE_HOURS = 12
+# Long bid forms take time to fill in: CSRF tokens live for a working day.
+WTF_CSRF_TIME_LIMIT = 8 * 3600
+# Whole request body limit (bytes); uploads are at most 10 MB each.
+MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+# Non-file form fields limit (bytes).
+MAX_FORM_MEMORY_SIZE = 512 * 1024
+HSTS_ENABLED = False
+
+# --- Rate limits (Flask-Limiter) --------------------------------------------
+RATELIMIT_ENABLED = True
+# memory:// in development; production uses REDIS_URL unless this is set.
+RATELIMIT_STORAGE_URI = ""
+LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+PASSWORD_RESET_RATE_LIMIT = "5 per minute;20 per hour"
+
+# --- Accounts ---------------------------------------------------------------
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_RESET_MAX_AGE_SECONDS = 3600
+INVITATION_VALID_DAYS = 14
+
+# --- Mail -------------------------------------------------------------------
+# Empty MAIL_SERVER keeps every message in the outbox (admin > Outbox) instead.
+MAIL_SERVER = ""
+MAIL_PORT = 587
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_USE_TLS = True
+MAIL_USE_SSL = False
+MAIL_DEFAULT_SENDER = "Social Service Marketplace <noreply@marketplace.local>"
+MAIL_TIMEOUT_SECONDS = 20
+
+# --- Files ------------------------------------------------------------------
+# Empty means <instance folder>/uploads. Never inside static/.
+UPLOAD_FOLDER = ""
+
+# --- Background jobs --------------------------------------------------------
+JOB_DEFAULT_TIMEOUT_SECONDS = 600
+JOB_MAX_RETRIES = 3
+# Seconds to wait before each retry.
+JOB_RETRY_INTERVALS = [30, 120, 600]
+# In-process mode: run a worker thread inside the web process. Tests turn it
+# off and drain the queues explicitly so they stay deterministic.
+JOBS_INPROCESS_THREAD = True
+# Prefix of RQ queue names, so several deployments (or test runs) can share a Redis.
+JOB_QUEUE_PREFIX = "marketplace"
+
+# --- Pagination -------------------------------------------------------------
+PAGE_SIZE = 20

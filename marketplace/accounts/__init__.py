@@ -1,0 +1,1 @@
+"""Accounts: users, log-in sessions, passwords, parties, memberships, roles and API tokens."""

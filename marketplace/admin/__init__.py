@@ -1,0 +1,1 @@
+"""Platform administration: approving buyers and incubators, users and roles, the outbox."""

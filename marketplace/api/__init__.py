@@ -1,0 +1,56 @@
+"""Shared plumbing of the JSON API at /api/v1: token authentication, errors, OpenAPI.
+
+Feature packages add their endpoints in their own ``api.py`` on this blueprint.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, g, jsonify
+from flask import request as flask_request
+from flask_babel import gettext as _
+
+from marketplace.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated; cookies are never accepted here
+
+
+def api_error(status: int, message: str, fields: dict[str, list[str]] | None = None):
+    body = {"status": status, "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(error=body)
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def token_required(view):
+    """Authenticate with `Authorization: Bearer <personal access token>`; sets g.api_user."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        from marketplace.accounts.tokens import user_for_token
+
+        header = flask_request.headers.get("Authorization", "")
+        scheme, _sep, value = header.partition(" ")
+        user = user_for_token(value.strip()) if scheme.lower() == "bearer" and value else None
+        if user is None:
+            return api_error(401, _("A valid personal access token is required (Authorization: Bearer ...)."))
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def form_errors(form) -> dict[str, list[str]]:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+from marketplace.accounts import api as _accounts_api  # noqa: E402,F401
+from marketplace.jobs import api as _jobs_api  # noqa: E402,F401
+
+from . import openapi as _openapi  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Audit trail: every state change becomes a hash-chained event."""

@@ -1,0 +1,110 @@
+"""Object-level authorisation: the one place that decides who may see or change what.
+
+Every view and API call asks ``authorize(user, action, obj)`` (or ``can`` to
+decide what to show). Rules are plain predicates keyed by object type and
+action; later feature areas add theirs here, next to the others, so the whole
+access policy can be read in one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from marketplace.errors import NotAllowed
+from marketplace.models import ApiToken, BackgroundJob, Invitation, Membership, Party, PartyKind, User
+
+PLATFORM = "platform"  # the object of platform-wide actions
+
+Rule = Callable[[User, Any], bool]
+_RULES: dict[tuple[type | str, str], Rule] = {}
+
+
+def rule(target: type | str, *actions: str):
+    def register(predicate: Rule) -> Rule:
+        for action in actions:
+            _RULES[(target, action)] = predicate
+        return predicate
+
+    return register
+
+
+def _target_of(obj: Any) -> type | str:
+    return obj if isinstance(obj, str) else type(obj)
+
+
+def can(user: User | None, action: str, obj: Any = PLATFORM) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    predicate = _RULES.get((_target_of(obj), action))
+    if predicate is None:
+        raise LookupError(f"no authorisation rule for {action!r} on {_target_of(obj)!r}")
+    return predicate(user, obj)
+
+
+def authorize(user: User | None, action: str, obj: Any = PLATFORM) -> None:
+    if not can(user, action, obj):
+        raise NotAllowed(_l("You do not have permission to see or change this."))
+
+
+# --- Platform -----------------------------------------------------------------
+
+@rule(PLATFORM, "administer", "view_audit", "approve_parties", "view_outbox")
+def _platform_admin(user: User, _obj) -> bool:
+    return user.is_admin
+
+
+@rule(PLATFORM, "evaluate")
+def _expert(user: User, _obj) -> bool:
+    return user.is_expert
+
+
+# --- Parties ------------------------------------------------------------------
+
+def _member(user: User, party: Party) -> Membership | None:
+    return user.membership_in(party.id)
+
+
+@rule(Party, "view")
+def _view_party(user: User, party: Party) -> bool:
+    return _member(user, party) is not None or user.is_admin
+
+
+@rule(Party, "manage_members")
+def _manage_party(user: User, party: Party) -> bool:
+    membership = _member(user, party)
+    return membership is not None and membership.is_admin
+
+
+@rule(Party, "publish_tenders")
+def _publish_for_agency(user: User, party: Party) -> bool:
+    return party.kind == PartyKind.AGENCY and party.is_approved and _member(user, party) is not None
+
+
+@rule(Invitation, "manage")
+def _manage_invitation(user: User, invitation: Invitation) -> bool:
+    return _manage_party(user, invitation.party)
+
+
+@rule(Membership, "manage")
+def _manage_membership(user: User, membership: Membership) -> bool:
+    return _manage_party(user, membership.party)
+
+
+# --- Personal objects -------------------------------------------------------
+
+@rule(ApiToken, "manage")
+def _own_token(user: User, token: ApiToken) -> bool:
+    return token.user_id == user.id
+
+
+@rule(BackgroundJob, "view")
+def _view_job(user: User, job: BackgroundJob) -> bool:
+    return job.requested_by_id == user.id or user.is_admin
+
+
+@rule(BackgroundJob, "requeue")
+def _requeue_job(user: User, job: BackgroundJob) -> bool:
+    return user.is_admin

@@ -1,0 +1,1 @@
+"""The public home page, dashboards, the language switch and the health check."""

@@ -1,0 +1,40 @@
+"""All models, importable from one place (Alembic autogenerate sees them all)."""
+
+from .accounts import (
+    ApiToken,
+    Invitation,
+    LoginSession,
+    Membership,
+    MemberRole,
+    Party,
+    PartyKind,
+    PartyStatus,
+    PlatformRole,
+    PlatformRoleGrant,
+    User,
+)
+from .audit import AuditChainHead, AuditEvent
+from .base import utcnow
+from .jobs import BackgroundJob, JobStatus
+from .mail import MailStatus, OutboxMessage
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEvent",
+    "BackgroundJob",
+    "Invitation",
+    "JobStatus",
+    "LoginSession",
+    "MailStatus",
+    "MemberRole",
+    "Membership",
+    "OutboxMessage",
+    "Party",
+    "PartyKind",
+    "PartyStatus",
+    "PlatformRole",
+    "PlatformRoleGrant",
+    "User",
+    "utcnow",
+]

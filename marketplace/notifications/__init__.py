@@ -1,0 +1,1 @@
+"""Notifications: e-mail now (kept in an outbox without SMTP); in-app later."""

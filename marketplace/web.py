@@ -1,0 +1,81 @@
+"""Per-request plumbing shared by all blueprints: the audit actor, security headers, proxies."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from marketplace.audit.context import Actor, reset_actor, set_actor
+from marketplace.extensions import talisman
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def acting_for(party_id: int | None) -> None:
+    """Record in audit events that the current user acts on behalf of this party."""
+    actor = g.get("audit_actor")
+    if actor is not None:
+        g.audit_actor = Actor(actor.user_id, actor.label, party_id, actor.ip)
+        set_actor(g.audit_actor)
+
+
+def init_web(app: Flask) -> None:
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS terminates at the reverse proxy
+        strict_transport_security=app.config["HSTS_ENABLED"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+
+    @app.before_request
+    def set_audit_actor():
+        if current_user.is_authenticated:
+            memberships = current_user.memberships
+            party_id = memberships[0].party_id if len(memberships) == 1 else None
+            actor = Actor(current_user.id, current_user.email, party_id, request.remote_addr)
+        else:
+            actor = Actor(None, "anonymous", None, request.remote_addr)
+        g.audit_actor = actor
+        g.audit_actor_token = set_actor(actor)
+
+    @app.teardown_request
+    def clear_audit_actor(exc):
+        token = g.pop("audit_actor_token", None)
+        if token is not None:
+            try:
+                reset_actor(token)
+            except ValueError:  # set in another context (e.g. streamed response)
+                pass
+
+
+def attach_error(form, error) -> None:
+    """Show a service's DomainError on the form field it names, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def client_ip() -> str | None:
+    return request.remote_addr

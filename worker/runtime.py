@@ -1,0 +1,40 @@
+"""Start an RQ worker (with the RQ scheduler) over every queue of the marketplace."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+
+from flask import Flask
+from rq import Worker
+from rq.serializers import JSONSerializer
+
+from marketplace.extensions import db
+
+
+class ConfigurationError(SystemExit):
+    pass
+
+
+def run_worker(app: Flask, *, burst: bool = False) -> bool:
+    backend = app.extensions["job_backend"]
+    if backend.in_process:
+        raise ConfigurationError(
+            "REDIS_URL is not set: jobs run inside the web process, so no separate worker is needed. "
+            "Set REDIS_URL to run a worker."
+        )
+    with app.app_context():
+        engine = db.engine
+        # Each job runs in a forked work horse: it must open its own database
+        # connections, never reuse the parent's pooled ones.
+        engine.dispose()
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    worker = Worker(
+        backend.queues(),
+        connection=backend.connection,
+        serializer=JSONSerializer,
+        name=f"marketplace-{socket.gethostname()}-{os.getpid()}",
+    )
+    logging.basicConfig(level=logging.INFO)
+    return worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
