@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import EmailField, SelectChoice, IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from marketplace.i18n import LOCALE_LABELS
@@ -16,15 +16,17 @@ EMAIL_VALIDATORS = [
 ]
 
 PARTY_KIND_CHOICES = [
-    ("", _l("Myself only (for example an expert evaluator)")),
-    ("agency", _l("A government agency that buys services (needs approval)")),
-    ("organisation", _l("A social organisation that provides services")),
-    ("incubator", _l("An incubator that cultivates emerging groups (needs approval)")),
+    SelectChoice("", _l("Myself only (for example an expert evaluator)")),
+    SelectChoice("agency", _l("A government agency that buys services (needs approval)")),
+    SelectChoice("organisation", _l("A social organisation that provides services")),
+    SelectChoice("incubator", _l("An incubator that cultivates emerging groups (needs approval)")),
 ]
+MEMBER_ROLE_CHOICES = [SelectChoice("member", _l("Member")), SelectChoice("admin", _l("Administrator"))]
 
 
 def locale_choices():
-    return [("", _l("As my browser says"))] + list(LOCALE_LABELS.items())
+    return [SelectChoice("", _l("As my browser says"))] + [
+        SelectChoice(code, label) for code, label in LOCALE_LABELS.items()]
 
 
 def new_password_fields():
@@ -105,13 +107,12 @@ class ApiTokenForm(FlaskForm):
 
 class InviteMemberForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=EMAIL_VALIDATORS)
-    role = SelectField(_l("Role"), choices=[("member", _l("Member")), ("admin", _l("Administrator"))],
-                       default="member")
+    role = SelectField(_l("Role"), choices=MEMBER_ROLE_CHOICES, default="member")
     submit = SubmitField(_l("Send invitation"))
 
 
 class MemberRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[("member", _l("Member")), ("admin", _l("Administrator"))])
+    role = SelectField(_l("Role"), choices=MEMBER_ROLE_CHOICES)
     submit = SubmitField(_l("Change role"))
 
 

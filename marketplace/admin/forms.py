@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 
@@ -12,8 +12,8 @@ class DecisionForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Platform role"), choices=[("expert", _l("Expert evaluator")),
-                                                     ("admin", _l("Platform administrator"))])
+    role = SelectField(_l("Platform role"), choices=[SelectChoice("expert", _l("Expert evaluator")),
+                                                     SelectChoice("admin", _l("Platform administrator"))])
     grant = SubmitField(_l("Grant"))
     revoke = SubmitField(_l("Revoke"))
 
