@@ -6,7 +6,7 @@ from marketplace.accounts import parties, services
 from marketplace.extensions import db
 from marketplace.models import MemberRole, PartyKind, PlatformRole
 
-DEMO_PASSWORD = "demo-pass-2026"
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (documented demo password)
 
 # (email, name, locale, platform role, party key, party role)
 DEMO_USERS = [

@@ -16,7 +16,7 @@ from flask import Flask
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 ENVIRONMENTS = ("development", "testing", "production")
-INSECURE_SECRET_KEY = "dev-only-insecure-secret-key"
+INSECURE_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 (refused in production)
 
 
 class ConfigurationError(RuntimeError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,10 +64,8 @@ def init_web(app: Flask) -> None:
     def clear_audit_actor(exc):
         token = g.pop("audit_actor_token", None)
         if token is not None:
-            try:
+            with suppress(ValueError):  # set in another context (e.g. a streamed response)
                 reset_actor(token)
-            except ValueError:  # set in another context (e.g. streamed response)
-                pass
 
 
 def attach_error(form, error) -> None:

@@ -24,7 +24,7 @@ REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-def test_settings(tmp_dir: Path, database_url: str, **extra) -> dict:
+def app_settings(tmp_dir: Path, database_url: str, **extra) -> dict:
     return {
         "ENV_NAME": "testing",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -73,7 +73,7 @@ def database_url(tmp_dir) -> str:
 @pytest.fixture(scope="session")
 def app(tmp_dir, database_url):
     os.environ["MARKETPLACE_INSTANCE_PATH"] = str(tmp_dir / "instance")
-    application = create_app(test_settings(tmp_dir, database_url))
+    application = create_app(app_settings(tmp_dir, database_url))
     application.test_client_class = IsolatedClient
     _reset_schema(application)
     return application

@@ -8,8 +8,8 @@ from factory.alchemy import SQLAlchemyModelFactory
 from marketplace.accounts.security import hash_password
 from marketplace.extensions import db
 from marketplace.models import (
-    Membership,
     MemberRole,
+    Membership,
     Party,
     PartyKind,
     PartyStatus,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, IntegerField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from marketplace.i18n import LOCALE_LABELS

@@ -8,14 +8,13 @@ from flask_babel import lazy_gettext as _l
 from marketplace.errors import DomainError
 
 # The most common choices in leaked password lists, including Chinese favourites.
-COMMON_PASSWORDS = frozenset(
-    """
-    123456 123456789 12345678 1234567890 password password1 password123 qwerty qwerty123 qwertyuiop
-    111111 000000 123123 abc123 1q2w3e4r 1qaz2wsx zxcvbnm iloveyou admin123 admin12345 welcome1
-    woaini1314 5201314 a123456 a123456789 qq123456 aa123456 123qwe 147258369 987654321 11111111
-    1234qwer asdfghjkl letmein123 changeme passw0rd p@ssw0rd 88888888 666666 66666666 12345678910
-    """.split()
-)
+COMMON_PASSWORDS = frozenset({
+    "123456", "123456789", "12345678", "1234567890", "password", "password1", "password123", "qwerty",
+    "qwerty123", "qwertyuiop", "111111", "000000", "123123", "abc123", "1q2w3e4r", "1qaz2wsx", "zxcvbnm",
+    "iloveyou", "admin123", "admin12345", "welcome1", "woaini1314", "5201314", "a123456", "a123456789",
+    "qq123456", "aa123456", "123qwe", "147258369", "987654321", "11111111", "1234qwer", "asdfghjkl",
+    "letmein123", "changeme", "passw0rd", "p@ssw0rd", "88888888", "666666", "66666666", "12345678910",
+})
 
 
 def check_password(password: str, *, email: str = "", name: str = "") -> None:

@@ -145,11 +145,20 @@ def verify_chain(batch_size: int = 1000) -> ChainReport:
     row (a gap in the sequence or a link that points elsewhere) and a cut tail
     (the head records more events than remain).
     """
+    events = db.session.scalars(
+        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
+    )
+    try:
+        return _walk(events)
+    finally:
+        events.close()  # a server-side cursor on PostgreSQL when we stop early
+
+
+def _walk(events) -> ChainReport:
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    for event in db.session.scalars(query):
+    for event in events:
         if event.seq != expected_seq:
             return ChainReport(False, checked, f"event #{expected_seq} is missing (deleted)", expected_seq)
         if event.prev_hash != prev_hash:

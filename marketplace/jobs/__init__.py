@@ -5,7 +5,7 @@ Feature packages declare job functions in their own ``jobs.py`` with
 ``BackgroundJob`` row, so users can follow it and failures are kept.
 """
 
-from .registry import job
 from .queueing import enqueue
+from .registry import job
 
 __all__ = ["enqueue", "job"]

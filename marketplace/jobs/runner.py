@@ -25,10 +25,10 @@ def set_worker_app(app: Flask) -> None:
 
 
 def _app() -> Flask:
-    if _worker_app is not None:
-        return _worker_app
     if has_app_context():
         return current_app._get_current_object()
+    if _worker_app is not None:
+        return _worker_app
     raise RuntimeError("no application for jobs: call set_worker_app(app) at start-up")
 
 

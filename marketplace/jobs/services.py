@@ -12,7 +12,6 @@ from sqlalchemy import Select, select
 
 from marketplace.audit import services as audit
 from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.models import BackgroundJob, JobStatus, utcnow
 
 from .backend import job_backend

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests import factories
 
@@ -22,10 +22,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 TIMEOUT_MS = 10_000
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # no access log lines in test output
+        pass
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The session app on 127.0.0.1:<free port>; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -58,7 +63,7 @@ def new_page(browser: Browser, live_server):
         context = browser.new_context(locale=locale, base_url=live_server)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("console", lambda msg: msg.type == "error" and errors.append(
-            f"console error on {msg.location.get('url')}: {msg.text}"))
+            f"console error: {msg.text} ({msg.location.get('url') or (msg.page and msg.page.url)})"))
         context.on("weberror", lambda error: errors.append(f"page error: {error.error}"))
         contexts.append(context)
         page = context.new_page()
