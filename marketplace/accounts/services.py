@@ -104,7 +104,10 @@ def end_sessions(user: User, *, except_token: str | None = None) -> int:
     query = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
     if except_token:
         query = query.where(LoginSession.token_hash != token_hash(except_token))
-    return db.session.execute(query.values(ended_at=utcnow())).rowcount
+    ended = db.session.execute(query.values(ended_at=utcnow())).rowcount
+    if ended:
+        audit.record("user.sessions_end", user, summary={"ended": ended, "kept_current": bool(except_token)})
+    return ended
 
 
 def active_sessions(user: User) -> list[LoginSession]:
