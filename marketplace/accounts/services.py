@@ -14,6 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
 
 from marketplace.audit import services as audit
+from marketplace.audit.context import Actor
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import LoginSession, PartyKind, PlatformRole, PlatformRoleGrant, User, utcnow
@@ -68,7 +69,7 @@ def start_session(user: User, *, ip: str | None, user_agent: str | None) -> str:
     user.last_login_at = utcnow()
     user.session_token = token
     db.session.flush()
-    audit.record("user.login", user)
+    audit.record("user.login", user, actor=Actor(user.id, user.email, None, ip))
     return token
 
 
