@@ -25,8 +25,6 @@ def _render_detail(party: Party, invite_form: InviteMemberForm, status: int = 20
         can_manage=can(current_user, "manage_members", party),
         invitations=parties.open_invitations(party),
         invite_form=invite_form,
-        role_form=MemberRoleForm(),
-        confirm_form=ConfirmForm(),
     ), status
 
 

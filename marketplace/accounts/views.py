@@ -187,8 +187,7 @@ def change_password():
 @bp.get("/account/sessions")
 @login_required
 def sessions():
-    return render_template("accounts/sessions.html", sessions=services.active_sessions(current_user),
-                           form=ConfirmForm())
+    return render_template("accounts/sessions.html", sessions=services.active_sessions(current_user))
 
 
 @bp.post("/account/sessions/end-others")
@@ -217,7 +216,7 @@ def api_tokens():
             form = ApiTokenForm(formdata=None)
     status = 400 if form.errors else 200
     return render_template("accounts/tokens.html", form=form, tokens=tokens.user_tokens(current_user),
-                           new_token=new_token_value, revoke_form=ConfirmForm()), status
+                           new_token=new_token_value), status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -249,10 +248,10 @@ def invitation(token: str):
             except DomainError as error:
                 db.session.rollback()
                 flash(str(error.message), "danger")
-                return render_template("accounts/invitation.html", invitation=invite, form=form), 400
+                return render_template("accounts/invitation.html", invitation=invite), 400
             flash(_("You have joined %(party)s.", party=invite.party.name), "success")
             return redirect(url_for("parties.detail", party_id=invite.party_id))
-        return render_template("accounts/invitation.html", invitation=invite, form=form)
+        return render_template("accounts/invitation.html", invitation=invite)
     if existing is not None:
         flash(_("Log in as %(email)s to accept the invitation.", email=invite.email), "info")
         return redirect(url_for("accounts.login", next=request.path))

@@ -67,8 +67,7 @@ def users():
         pattern = f"%{form.q.data.strip()}%"
         query = query.where(or_(User.email.ilike(pattern), User.name.ilike(pattern)))
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/users.html", page=page, search_form=form, role_form=RoleForm(),
-                           confirm_form=ConfirmForm())
+    return render_template("admin/users.html", page=page, search_form=form)
 
 
 @bp.post("/users/<int:user_id>/roles")

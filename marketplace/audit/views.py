@@ -48,8 +48,8 @@ def events():
     last_check = db.session.scalar(
         select(BackgroundJob).where(BackgroundJob.func_name == verify_audit_chain.job_name)
         .order_by(BackgroundJob.id.desc()).limit(1))
-    return render_template("audit/events.html", page=page, form=form, last_check=last_check,
-                           verify_form=ConfirmForm()), (400 if form.errors else 200)
+    return render_template("audit/events.html", page=page, form=form, last_check=last_check), (
+        400 if form.errors else 200)
 
 
 @bp.post("/verify")

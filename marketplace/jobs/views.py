@@ -30,8 +30,7 @@ def my_jobs():
 def detail(job_id: int):
     record = db.get_or_404(BackgroundJob, job_id)
     authorize(current_user, "view", record)
-    return render_template("jobs/detail.html", job=record, can_requeue=services.can_requeue(record),
-                           form=ConfirmForm())
+    return render_template("jobs/detail.html", job=record, can_requeue=services.can_requeue(record))
 
 
 @bp.get("/admin/jobs")
