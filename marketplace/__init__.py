@@ -60,7 +60,24 @@ def register_extensions(app: Flask) -> None:
     set_worker_app(app)
     _import_jobs()
     if backend.in_process and app.config["JOBS_INPROCESS_THREAD"]:
-        backend.start_thread()
+        _start_job_thread_with_first_request(app, backend)
+
+
+def _start_job_thread_with_first_request(app: Flask, backend) -> None:
+    """Only the web process runs the in-process worker (not `flask` CLI commands)."""
+    import threading
+
+    from .jobs.queueing import recover_in_process_jobs
+
+    started = threading.Lock()
+
+    @app.before_request
+    def start_job_thread():
+        if started.acquire(blocking=False):
+            recovered = recover_in_process_jobs()
+            if recovered:
+                app.logger.info("re-queued %d background job(s) left waiting", recovered)
+            backend.start_thread()
 
 
 def _import_jobs() -> None:

@@ -103,6 +103,21 @@ def _send_to_redis(record_id: int, spec: JobSpec, rq_job_id: str, at: datetime |
         queue.enqueue(run_job, **options)
 
 
+def recover_in_process_jobs() -> int:
+    """In-process mode keeps its queue in memory: when the web process starts, hand it again
+    every run the database still shows as waiting, and mark runs cut off mid-way as failed.
+    Returns how many runs were re-sent."""
+    waiting = db.session.scalars(select(BackgroundJob).where(
+        BackgroundJob.status.in_([JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.RETRYING]))).all()
+    for record in db.session.scalars(select(BackgroundJob).where(BackgroundJob.status == JobStatus.RUNNING)):
+        record.status = JobStatus.FAILED
+        record.error = "Interrupted: the process running this job stopped before it ended."
+    db.session.commit()
+    for record in waiting:
+        _send_to_redis(record.id, spec_for(record.func_name), record.rq_job_id, record.scheduled_for)
+    return len(waiting)
+
+
 @event.listens_for(Session, "after_commit")
 def _flush_pending_jobs(session: Session) -> None:
     pending = session.info.pop(_PENDING_KEY, [])

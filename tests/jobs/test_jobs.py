@@ -138,3 +138,20 @@ def test_audit_verification_runs_as_a_job(client, login, run_jobs):
     assert row.status == JobStatus.FINISHED and row.result["ok"] is True
     page = client.get(f"/jobs/{row.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Audit chain intact" in page
+
+
+def test_in_process_start_up_recovers_waiting_jobs(app, run_jobs):
+    """Jobs queued by a process that ended (e.g. `flask seed-demo`) run when the web process starts."""
+    from marketplace.jobs.queueing import recover_in_process_jobs
+
+    waiting = enqueue(record_call, 4, description="queued by a CLI command")
+    db.session.commit()
+    app.extensions["job_backend"].connection.flushall()  # the memory queue of the process that ended
+    cut_off = BackgroundJob(rq_job_id="x", queue="default", func_name="test.record", args=[5],
+                            description="was running", status=JobStatus.RUNNING)
+    db.session.add(cut_off)
+    db.session.commit()
+    assert recover_in_process_jobs() == 1
+    run_jobs()
+    assert db.session.get(BackgroundJob, waiting.id).status == JobStatus.FINISHED
+    assert db.session.get(BackgroundJob, cut_off.id).status == JobStatus.FAILED
