@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 
-from flask import Flask, g, request
+from flask import Flask, flash, g, render_template, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from marketplace.audit.context import Actor, reset_actor, set_actor
-from marketplace.extensions import talisman
+from marketplace.errors import DomainError
+from marketplace.extensions import db, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -79,3 +81,33 @@ def attach_error(form, error) -> None:
 
 def client_ip() -> str | None:
     return request.remote_addr
+
+
+def commit_or_flash(action: Callable[[], object], success: str) -> bool:
+    """Run a service call for a POST button; commit and flash `success`, or roll back and flash why not."""
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "danger")
+        return False
+    flash(success, "success")
+    return True
+
+
+def commit_or_show_on_form(form, action: Callable[[], object]) -> bool:
+    """Run a service call for a submitted form; commit, or roll back and show the error on the form."""
+    try:
+        action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return False
+    return True
+
+
+def render_form_page(template: str, form, **context):
+    """Render a form page: status 400 when a submitted form is shown again with its errors."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200

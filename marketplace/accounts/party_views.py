@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from marketplace.authz import authorize, can
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Invitation, MemberRole, Membership, Party
-from marketplace.web import acting_for, attach_error
+from marketplace.web import acting_for, commit_or_flash, commit_or_show_on_form
 
 from . import parties
 from .forms import ConfirmForm, InviteMemberForm, MemberRoleForm
@@ -43,16 +42,10 @@ def invite(party_id: int):
     authorize(current_user, "manage_members", party)
     acting_for(party.id)
     form = InviteMemberForm()
-    if form.validate_on_submit():
-        try:
-            parties.invite_member(party, form.email.data, MemberRole(form.role.data), by=current_user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("parties.detail", party_id=party.id))
+    if form.validate_on_submit() and commit_or_show_on_form(
+            form, lambda: parties.invite_member(party, form.email.data, MemberRole(form.role.data), by=current_user)):
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("parties.detail", party_id=party.id))
     return _render_detail(party, form, 400)
 
 
@@ -63,13 +56,7 @@ def revoke_invitation(invitation_id: int):
     authorize(current_user, "manage", invitation)
     acting_for(invitation.party_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            parties.revoke_invitation(invitation)
-            db.session.commit()
-            flash(_("Invitation withdrawn."), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+        commit_or_flash(lambda: parties.revoke_invitation(invitation), _("Invitation withdrawn."))
     return redirect(url_for("parties.detail", party_id=invitation.party_id))
 
 
@@ -81,13 +68,7 @@ def change_role(membership_id: int):
     acting_for(membership.party_id)
     form = MemberRoleForm()
     if form.validate_on_submit():
-        try:
-            parties.change_member_role(membership, MemberRole(form.role.data))
-            db.session.commit()
-            flash(_("Role changed."), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+        commit_or_flash(lambda: parties.change_member_role(membership, MemberRole(form.role.data)), _("Role changed."))
     return redirect(url_for("parties.detail", party_id=membership.party_id))
 
 
@@ -99,13 +80,7 @@ def remove_member(membership_id: int):
     party_id = membership.party_id
     acting_for(party_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            parties.remove_member(membership)
-            db.session.commit()
-            flash(_("Member removed."), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+        commit_or_flash(lambda: parties.remove_member(membership), _("Member removed."))
     if not current_user.membership_in(party_id):
         return redirect(url_for("main.dashboard"))
     return redirect(url_for("parties.detail", party_id=party_id))

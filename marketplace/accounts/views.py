@@ -10,7 +10,7 @@ from marketplace.authz import authorize
 from marketplace.errors import DomainError
 from marketplace.extensions import db, limiter
 from marketplace.models import ApiToken, PartyKind
-from marketplace.web import attach_error, client_ip
+from marketplace.web import attach_error, client_ip, commit_or_show_on_form, render_form_page
 
 from . import parties, services, tokens
 from .forms import (
@@ -77,8 +77,7 @@ def signup():
             if any(m.party.kind in parties.KINDS_NEEDING_APPROVAL for m in user.memberships):
                 flash(_("A platform administrator will review your application; you will get an e-mail."), "info")
             return redirect(url_for("main.dashboard"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/signup.html", form=form), status
+    return render_form_page("accounts/signup.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -97,8 +96,7 @@ def login():
             attach_error(form, error)
         else:
             return redirect(_safe_next(url_for("main.dashboard")))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/login.html", form=form), status
+    return render_form_page("accounts/login.html", form)
 
 
 @bp.post("/logout")
@@ -121,8 +119,7 @@ def forgot_password():
         db.session.commit()
         flash(_("If an account exists for that address, we have sent it a link to set a new password."), "info")
         return redirect(url_for("accounts.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/forgot_password.html", form=form), status
+    return render_form_page("accounts/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -134,18 +131,11 @@ def reset_password(token: str):
         flash(str(error.message), "danger")
         return render_template("accounts/reset_invalid.html", message=error.message), 400
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your password has been changed. Log in with the new password."), "success")
-            return redirect(url_for("accounts.login"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/reset_password.html", form=form), status
+    if form.validate_on_submit() and commit_or_show_on_form(
+            form, lambda: services.reset_password(token, form.password.data)):
+        flash(_("Your password has been changed. Log in with the new password."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_form_page("accounts/reset_password.html", form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -161,27 +151,18 @@ def profile():
             session["locale"] = form.locale.data
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("accounts.profile"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/profile.html", form=form), status
+    return render_form_page("accounts/profile.html", form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data,
-                                     keep_token=current_user.session_token)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
-            return redirect(url_for("accounts.profile"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/change_password.html", form=form), status
+    if form.validate_on_submit() and commit_or_show_on_form(form, lambda: services.change_password(
+            current_user, form.current_password.data, form.password.data, keep_token=current_user.session_token)):
+        flash(_("Your password has been changed. Your other sessions have been logged out."), "success")
+        return redirect(url_for("accounts.profile"))
+    return render_form_page("accounts/change_password.html", form)
 
 
 @bp.get("/account/sessions")
@@ -256,17 +237,13 @@ def invitation(token: str):
         flash(_("Log in as %(email)s to accept the invitation.", email=invite.email), "info")
         return redirect(url_for("accounts.login", next=request.path))
     form = InvitedSignUpForm()
-    if form.validate_on_submit():
-        try:
-            user = services.create_user(invite.email, form.name.data, form.password.data, session.get("locale"))
-            parties.accept_invitation(invite, user)
-            _log_in(user)
-            db.session.commit()
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            flash(_("Welcome! You have joined %(party)s.", party=invite.party.name), "success")
-            return redirect(url_for("parties.detail", party_id=invite.party_id))
-    status = 400 if form.is_submitted() else 200
-    return render_template("accounts/invitation_signup.html", invitation=invite, form=form), status
+
+    def join_as_new_user():
+        user = services.create_user(invite.email, form.name.data, form.password.data, session.get("locale"))
+        parties.accept_invitation(invite, user)
+        _log_in(user)
+
+    if form.validate_on_submit() and commit_or_show_on_form(form, join_as_new_user):
+        flash(_("Welcome! You have joined %(party)s.", party=invite.party.name), "success")
+        return redirect(url_for("parties.detail", party_id=invite.party_id))
+    return render_form_page("accounts/invitation_signup.html", form, invitation=invite)

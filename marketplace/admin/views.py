@@ -14,6 +14,7 @@ from marketplace.authz import authorize
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import BackgroundJob, JobStatus, OutboxMessage, Party, PlatformRole, User
+from marketplace.web import commit_or_flash
 
 from .forms import DecisionForm, RoleForm, UserSearchForm
 
@@ -76,16 +77,9 @@ def change_roles(user_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         role = PlatformRole(form.role.data)
-        try:
-            if form.grant.data:
-                services.grant_role(user, role, granted_by=current_user)
-            else:
-                services.revoke_role(user, role)
-            db.session.commit()
-            flash(_("Roles of %(email)s updated.", email=user.email), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+        change = (lambda: services.grant_role(user, role, granted_by=current_user)) if form.grant.data else (
+            lambda: services.revoke_role(user, role))
+        commit_or_flash(change, _("Roles of %(email)s updated.", email=user.email))
     return redirect(url_for("admin.users"))
 
 
@@ -93,13 +87,8 @@ def change_roles(user_id: int):
 def toggle_active(user_id: int):
     user = db.get_or_404(User, user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.set_active(user, not user.is_active, by=current_user)
-            db.session.commit()
-            flash(_("Account of %(email)s updated.", email=user.email), "success")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "danger")
+        commit_or_flash(lambda: services.set_active(user, not user.is_active, by=current_user),
+                        _("Account of %(email)s updated.", email=user.email))
     return redirect(url_for("admin.users"))
 
 
