@@ -68,10 +68,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        code = exc.code or 500
-        # Our own abort(code, message) calls carry a user-facing description.
-        custom = exc.description if getattr(exc, "custom_message", False) else None
-        return error_response(code, custom)
+        return error_response(exc.code or 500)
 
     @app.errorhandler(NotAllowed)
     def not_allowed(exc: NotAllowed):

@@ -1,4 +1,4 @@
-"""Per-request plumbing shared by all blueprints: the audit actor, security headers, proxies."""
+"""Web-layer plumbing shared by all blueprints: audit actor, security headers, proxies, form helpers."""
 
 from __future__ import annotations
 

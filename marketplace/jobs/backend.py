@@ -90,9 +90,6 @@ class JobBackend:
         self._thread = threading.Thread(target=loop, name="marketplace-jobs", daemon=True)
         self._thread.start()
 
-    def stop_thread(self) -> None:
-        self._stop.set()
-
 
 def init_job_backend(app: Flask) -> JobBackend:
     url = app.config["REDIS_URL"]
