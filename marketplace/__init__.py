@@ -68,6 +68,7 @@ def _start_job_thread_with_first_request(app: Flask, backend) -> None:
     import threading
 
     from .jobs.queueing import recover_in_process_jobs
+    from .jobs.schedule import schedule_daily_jobs
 
     started = threading.Lock()
 
@@ -77,6 +78,7 @@ def _start_job_thread_with_first_request(app: Flask, backend) -> None:
             recovered = recover_in_process_jobs()
             if recovered:
                 app.logger.info("re-queued %d background job(s) left waiting", recovered)
+            schedule_daily_jobs()
             backend.start_thread()
 
 
@@ -84,6 +86,8 @@ def _import_jobs() -> None:
     """Import every module that declares jobs, so the registry knows them in any process."""
     from .audit import jobs as audit_jobs  # noqa: F401
     from .notifications import mail  # noqa: F401
+    from .organisations import jobs as organisation_jobs  # noqa: F401
+    from .shortlists import jobs as shortlist_jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -94,8 +98,11 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
+    from .organisations.views import bp as organisations_bp
+    from .regions.views import bp as regions_bp
 
-    for blueprint in (main_bp, accounts_bp, parties_bp, admin_bp, jobs_bp, audit_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, regions_bp, admin_bp, jobs_bp, audit_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -14,7 +14,17 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from marketplace.errors import NotAllowed
-from marketplace.models import ApiToken, BackgroundJob, Invitation, Membership, Party, PartyKind, User
+from marketplace.models import (
+    ApiToken,
+    BackgroundJob,
+    Credential,
+    Invitation,
+    Membership,
+    Party,
+    PartyKind,
+    PastProject,
+    User,
+)
 
 PLATFORM = "platform"  # the object of platform-wide actions
 
@@ -91,6 +101,44 @@ def _manage_invitation(user: User, invitation: Invitation) -> bool:
 @rule(Membership, "manage")
 def _manage_membership(user: User, membership: Membership) -> bool:
     return _manage_party(user, membership.party)
+
+
+# --- Organisations (the provider registry) ------------------------------------
+
+def _is_verifier(user: User) -> bool:
+    """Platform administrators and staff of approved agencies verify credentials and standing."""
+    return user.is_admin or any(m.party.kind == PartyKind.AGENCY and m.party.is_approved for m in user.memberships)
+
+
+@rule(PLATFORM, "verify_organisations", "import_organisations")
+def _verifier(user: User, _obj) -> bool:
+    return _is_verifier(user)
+
+
+@rule(Party, "edit_organisation")
+def _edit_organisation(user: User, party: Party) -> bool:
+    return party.kind == PartyKind.ORGANISATION and _member(user, party) is not None
+
+
+@rule(Party, "view_private")
+def _view_private(user: User, party: Party) -> bool:
+    """Phone, e-mail and documents: the organisation itself, and verifiers (approved agencies, admins)."""
+    return _member(user, party) is not None or _is_verifier(user)
+
+
+@rule(Credential, "view_document")
+def _view_document(user: User, credential: Credential) -> bool:
+    return user.membership_in(credential.party_id) is not None or _is_verifier(user)
+
+
+@rule(Credential, "edit")
+def _edit_credential(user: User, credential: Credential) -> bool:
+    return user.membership_in(credential.party_id) is not None
+
+
+@rule(PastProject, "edit")
+def _edit_project(user: User, project: PastProject) -> bool:
+    return user.membership_in(project.party_id) is not None
 
 
 # --- Personal objects -------------------------------------------------------

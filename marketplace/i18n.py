@@ -66,3 +66,6 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["date"] = local_date
     app.jinja_env.globals["LOCALE_LABELS"] = LOCALE_LABELS
     app.jinja_env.globals["current_locale"] = current_locale
+    from marketplace.authz import can
+
+    app.jinja_env.globals["can"] = can

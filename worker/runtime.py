@@ -11,6 +11,7 @@ from rq import Worker
 from rq.serializers import JSONSerializer
 
 from marketplace.extensions import db
+from marketplace.jobs.schedule import schedule_daily_jobs
 
 
 class ConfigurationError(SystemExit):
@@ -25,6 +26,7 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
             "Set REDIS_URL to run a worker."
         )
     with app.app_context():
+        schedule_daily_jobs()
         engine = db.engine
         # Each job runs in a forked work horse: it must open its own database
         # connections, never reuse the parent's pooled ones.

@@ -28,16 +28,24 @@ def api_error(status: int, message: str, fields: dict[str, list[str]] | None = N
     return response
 
 
+def _user_from_header():
+    from marketplace.accounts.tokens import user_for_token
+
+    scheme, _sep, value = flask_request.headers.get("Authorization", "").partition(" ")
+    return user_for_token(value.strip()) if scheme.lower() == "bearer" and value else None
+
+
+def optional_token_user():
+    """The token's user on endpoints that are public but show more to some users; None when anonymous."""
+    return _user_from_header()
+
+
 def token_required(view):
     """Authenticate with `Authorization: Bearer <personal access token>`; sets g.api_user."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        from marketplace.accounts.tokens import user_for_token
-
-        header = flask_request.headers.get("Authorization", "")
-        scheme, _sep, value = header.partition(" ")
-        user = user_for_token(value.strip()) if scheme.lower() == "bearer" and value else None
+        user = _user_from_header()
         if user is None:
             return api_error(401, _("A valid personal access token is required (Authorization: Bearer ...)."))
         g.api_user = user
@@ -52,5 +60,6 @@ def form_errors(form) -> dict[str, list[str]]:
 
 from marketplace.accounts import api as _accounts_api  # noqa: E402,F401
 from marketplace.jobs import api as _jobs_api  # noqa: E402,F401
+from marketplace.organisations import api as _organisations_api  # noqa: E402,F401
 
 from . import openapi as _openapi  # noqa: E402,F401

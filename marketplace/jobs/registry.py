@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 #: Queues by kind of work, highest priority first. A worker listens on all of them.
-QUEUE_KINDS = ("mail", "default", "audit")
+QUEUE_KINDS = ("mail", "default", "matching", "audit")
 
 
 @dataclass(frozen=True)

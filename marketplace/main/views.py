@@ -9,6 +9,7 @@ from marketplace.accounts import services as accounts
 from marketplace.extensions import db
 from marketplace.i18n import LOCALE_LABELS
 from marketplace.models import PartyKind
+from marketplace.organisations.queries import organisation_completeness
 
 bp = Blueprint("main", __name__)
 
@@ -22,7 +23,8 @@ def home():
 @login_required
 def dashboard():
     by_kind = {kind: current_user.parties_of_kind(kind) for kind in PartyKind}
-    return render_template("main/dashboard.html", by_kind=by_kind, PartyKind=PartyKind)
+    completeness = {party.id: organisation_completeness(party) for party in by_kind[PartyKind.ORGANISATION]}
+    return render_template("main/dashboard.html", by_kind=by_kind, PartyKind=PartyKind, completeness=completeness)
 
 
 @bp.post("/language")

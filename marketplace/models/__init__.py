@@ -17,8 +17,34 @@ from .audit import AuditChainHead, AuditEvent
 from .base import utcnow
 from .jobs import BackgroundJob, JobStatus
 from .mail import MailStatus, OutboxMessage
+from .organisations import (
+    GRADES,
+    Capability,
+    Credential,
+    CredentialStatus,
+    CredentialType,
+    LegalForm,
+    OrganisationProfile,
+    PastProject,
+    RerankRequest,
+    ServiceArea,
+    StandingFlag,
+    StandingFlagKind,
+)
 
 __all__ = [
+    "GRADES",
+    "Capability",
+    "Credential",
+    "CredentialStatus",
+    "CredentialType",
+    "LegalForm",
+    "OrganisationProfile",
+    "PastProject",
+    "RerankRequest",
+    "ServiceArea",
+    "StandingFlag",
+    "StandingFlagKind",
     "ApiToken",
     "AuditChainHead",
     "AuditEvent",

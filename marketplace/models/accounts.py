@@ -13,9 +13,9 @@ from marketplace.extensions import db
 from .base import UTCDateTime, utcnow
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    """Store enum values (not names) as a portable VARCHAR with a CHECK constraint."""
-    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
+def _enum(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    """Store enum values (not names) as a portable VARCHAR (no native enum type to migrate)."""
+    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=length)
 
 
 class PlatformRole(enum.StrEnum):

@@ -1,0 +1,1 @@
+"""Organisations: the provider registry (profiles, service areas, capabilities, credentials, directory)."""
