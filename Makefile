@@ -50,6 +50,7 @@ extract-messages: $(STAMP)
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/organisations.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

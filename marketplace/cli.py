@@ -59,6 +59,25 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(audit_cli)
 
+    organisations_cli = AppGroup("organisations", help="Provider registry commands.")
+
+    @organisations_cli.command("check-expiry")
+    @click.option("--date", "day", default=None, help="Check as of this date (YYYY-MM-DD); default today.")
+    def check_expiry(day: str | None) -> None:
+        """Mark expired credentials and send due reminders now (the daily job does this at 02:00)."""
+        from marketplace.organisations.jobs import check_credential_expiry
+
+        result = check_credential_expiry(day or local_today_iso())
+        db.session.commit()
+        click.echo(f"{result['date']}: {result['marked_expired']} marked expired, {result['reminders']} reminders.")
+
+    def local_today_iso() -> str:
+        from marketplace.organisations.jobs import local_today
+
+        return local_today().isoformat()
+
+    app.cli.add_command(organisations_cli)
+
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
     def worker(burst: bool) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from marketplace.accounts import parties, services
+from marketplace.demo_organisations import load_demo_organisations
 from marketplace.extensions import db
 from marketplace.models import MemberRole, PartyKind, PlatformRole
 
+# Demo parties whose registry profile comes from demo_data/organisations.json.
+ORGANISATION_DATA_KEYS = {"sunshine": "baoji-sunshine-children", "homecare": "baoji-kangle-homecare",
+                          "jiaxin": "shanghai-jiaxin-social-work"}
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (documented demo password)
 
 # (email, name, locale, platform role, party key, party role)
@@ -71,4 +75,7 @@ def load_demo() -> list[tuple[str, str]]:
     volunteers = parties.create_party(kind, name_zh, name_en, creator=incubator_admin)
     db.session.flush()
     created.append(("(incubator staff)", f"organisation admin: {volunteers.name_en}"))
+    count = load_demo_organisations({data_key: created_parties[party_key]
+                                     for party_key, data_key in ORGANISATION_DATA_KEYS.items()})
+    created.append((f"({count} organisations)", "registry profiles around Baoji and in Shanghai"))
     return created

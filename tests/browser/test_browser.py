@@ -78,6 +78,7 @@ def test_invitation_to_new_member(new_page, live_server, run_jobs):
     admin, party = factories.party_admin()
     page = new_page(admin)
     page.get_by_role("navigation").get_by_role("link", name=party.name_en).click()
+    page.get_by_role("link", name="Members").click()  # an organisation's nav link opens its profile
     expect(page.get_by_role("heading", name="Invite a member")).to_be_visible()
 
     page.get_by_label("E-mail address").fill("newcomer@example.org")

@@ -1,6 +1,7 @@
 """Unified social credit codes, GB 32100-2015."""
 
 import pytest
+from flask_babel import force_locale
 
 from marketplace.organisations import credit_code
 
@@ -9,7 +10,8 @@ VALID = credit_code.make("social_service_institution", "610302", 12345678)
 
 
 def messages(code, legal_form="social_service_institution"):
-    return [str(m) for m in credit_code.problems(code, legal_form)]
+    with force_locale("en"):
+        return [str(m) for m in credit_code.problems(code, legal_form)]
 
 
 def test_check_character_follows_the_standard():
