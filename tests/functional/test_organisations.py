@@ -119,8 +119,9 @@ def test_service_areas_keep_the_widest(client, login):
 def test_capabilities(client, login):
     _user, party = signed_up_ngo(client, login)
     url = f"/organisations/{party.id}/capabilities"
-    data = {"category_code": "minors.protection", "statement": "以个案管理为核心，为困境儿童提供监护评估、家庭支持和转介服务。",
-            "statement_en": "", "target_groups": "困境儿童", "years": "6", "projects": "12", "beneficiaries": "800"}
+    data = {"category_code": "minors.protection",
+            "statement": "以个案管理为核心，为困境儿童提供监护评估、家庭支持和转介服务。", "statement_en": "",
+            "target_groups": "困境儿童", "years": "6", "projects": "12", "beneficiaries": "800"}
     assert post_form(client, url, data, token_from=url).status_code == 302
     response = post_form(client, url, data, token_from=url, headers=EN)
     assert response.status_code == 400 and "already have a statement" in response.get_data(as_text=True)

@@ -54,8 +54,8 @@ def test_member_updates_profile_areas_capabilities(client, run_jobs):
     assert response.status_code == 201
     capability_id = response.json["id"]
     response = client.put(f"/api/v1/capabilities/{capability_id}", headers=headers, json={
-        "category": "disability.rehabilitation", "statement": "为残疾儿童提供康复训练、家长培训、辅具适配和社区融合活动。",
-        "years": 5})
+        "category": "disability.rehabilitation",
+        "statement": "为残疾儿童提供康复训练、家长培训、辅具适配和社区融合活动。", "years": 5})
     assert response.status_code == 200 and response.json["years"] == 5
     run_jobs()
     assert db.session.scalar(select(func.count(RerankRequest.id))) >= 1
