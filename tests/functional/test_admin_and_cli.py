@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.models import AuditEvent, Party, PartyKind, PartyStatus, PlatformRole, User
+from marketplace.models import AuditEvent, OrganisationProfile, Party, PartyKind, PartyStatus, PlatformRole, User
+from marketplace.organisations import credit_code
 
 from ..conftest import post_form
 from ..factories import UserFactory, admin_user, party_admin
@@ -41,6 +42,10 @@ def test_seed_demo_is_realistic_and_idempotent(app, client, login):
     users = db.session.scalar(select(func.count(User.id)))
     assert runner.invoke(args=["seed-demo"]).output.startswith("Demo data already present")
     assert db.session.scalar(select(func.count(User.id))) == users
+    profiles = db.session.scalars(select(OrganisationProfile)).all()
+    assert len(profiles) >= 60
+    assert all(not credit_code.problems(p.credit_code, p.legal_form.value) for p in profiles if p.credit_code)
+    assert sum(p.legal_form.value == "unregistered" for p in profiles) >= 5
     station = db.session.scalar(select(User).where(User.email == "station@demo.example"))
     login(station, password="demo-pass-2026")
     assert "宝鸡市救助管理站" in client.get("/dashboard").get_data(as_text=True)
