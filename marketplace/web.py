@@ -108,6 +108,12 @@ def commit_or_show_on_form(form, action: Callable[[], object]) -> bool:
     return True
 
 
+def flash_form_errors(form) -> None:
+    """For small forms posted from another page: show their field errors as flash messages."""
+    for errors in form.errors.values():
+        flash(" ".join(str(error) for error in errors), "danger")
+
+
 def render_form_page(template: str, form, **context):
     """Render a form page: status 400 when a submitted form is shown again with its errors."""
     return render_template(template, form=form, **context), 400 if form.is_submitted() else 200

@@ -37,7 +37,14 @@ from marketplace.models import (
     StandingFlag,
     StandingFlagKind,
 )
-from marketplace.web import acting_for, attach_error, commit_or_flash, commit_or_show_on_form, render_form_page
+from marketplace.web import (
+    acting_for,
+    attach_error,
+    commit_or_flash,
+    commit_or_show_on_form,
+    flash_form_errors,
+    render_form_page,
+)
 
 from . import documents, queries, services, transfer
 from .forms import (
@@ -383,8 +390,7 @@ def add_flag(party_id: int):
             party, StandingFlagKind(form.kind.data), form.source.data, form.listed_on.data, by=current_user,
             today=local_today()), _("Listing recorded."))
     else:
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "danger")
+        flash_form_errors(form)
     return redirect(url_for("organisations.profile", party_id=party.id))
 
 
@@ -398,8 +404,7 @@ def clear_flag(flag_id: int):
         commit_or_flash(lambda: services.clear_standing_flag(flag, form.reason.data, by=current_user,
                                                              today=local_today()), _("Listing cleared."))
     else:
-        for errors in form.errors.values():
-            flash(" ".join(str(e) for e in errors), "danger")
+        flash_form_errors(form)
     return redirect(url_for("organisations.profile", party_id=flag.party_id))
 
 
