@@ -84,8 +84,12 @@ def _view_party(user: User, party: Party) -> bool:
 
 @rule(Party, "manage_members")
 def _manage_party(user: User, party: Party) -> bool:
+    """Its admins; and a platform administrator for a party with no admin yet (an imported
+    organisation), so its first admin can be invited."""
     membership = _member(user, party)
-    return membership is not None and membership.is_admin
+    if membership is not None:
+        return membership.is_admin
+    return user.is_admin and not any(m.is_admin for m in party.memberships)
 
 
 @rule(Party, "publish_tenders")

@@ -154,3 +154,18 @@ def test_admin_users_page_runs_a_constant_number_of_queries(client, login):
     with count_queries() as many:
         assert client.get("/admin/users").status_code == 200
     assert many[0] == few[0]
+
+
+def test_platform_admin_invites_the_first_admin_of_an_imported_organisation(client, login, run_jobs):
+    from ..factories import PartyFactory
+
+    imported = PartyFactory()  # no members, as after a bulk import
+    login(admin_user())
+    response = post_form(client, f"/parties/{imported.id}/invitations", {"email": "boss@ngo.example.org",
+                                                                         "role": "admin"},
+                         token_from=f"/parties/{imported.id}")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Invitation)).party_id == imported.id
+    _admin, managed = party_admin()
+    response = post_form(client, f"/parties/{managed.id}/invitations", {"email": "x@example.org", "role": "admin"})
+    assert response.status_code == 403  # a party with an admin manages itself
