@@ -78,3 +78,14 @@ JOB_QUEUE_PREFIX = "marketplace"
 
 # --- Pagination -------------------------------------------------------------
 PAGE_SIZE = 20
+
+# --- Tenders ------------------------------------------------------------------
+# Comprehensive scoring of services: the price weight must lie in this range (points of 100).
+PRICE_WEIGHT_MIN = 10
+PRICE_WEIGHT_MAX = 30
+# Fewest valid bids for a tender (lot) to proceed; competitive consultation of services allows 2.
+MIN_BIDS = 3
+MIN_BIDS_COMPETITIVE_CONSULTATION = 2
+# A material amendment must leave at least this many days before the deadline (else extend it).
+AMENDMENT_MIN_DAYS_BEFORE_DEADLINE = 5
+OBJECTION_PERIOD_DAYS = 3

@@ -98,11 +98,12 @@ def register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
+    from .notifications.views import bp as notifications_bp
     from .organisations.views import bp as organisations_bp
     from .regions.views import bp as regions_bp
 
     for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, regions_bp, admin_bp, jobs_bp, audit_bp,
-                      api_bp):
+                      notifications_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -23,8 +23,11 @@ from marketplace.models import (
     Party,
     PartyKind,
     PastProject,
+    Tender,
+    TenderStatus,
     User,
 )
+from marketplace.models import Bid as BidModel
 
 PLATFORM = "platform"  # the object of platform-wide actions
 
@@ -143,6 +146,38 @@ def _edit_credential(user: User, credential: Credential) -> bool:
 @rule(PastProject, "edit")
 def _edit_project(user: User, project: PastProject) -> bool:
     return user.membership_in(project.party_id) is not None
+
+
+# --- Tenders and bids ------------------------------------------------------------
+
+@rule(Party, "draft_tenders")
+def _draft_tenders(user: User, party: Party) -> bool:
+    """Any member of an agency drafts; publishing also needs the agency approved (the service checks)."""
+    return party.kind == PartyKind.AGENCY and _member(user, party) is not None
+
+
+@rule(Tender, "manage", "qualify", "score", "award")
+def _manage_tender(user: User, tender: Tender) -> bool:
+    return user.membership_in(tender.agency_party_id) is not None
+
+
+@rule(Tender, "view")
+def _view_tender(user: User, tender: Tender) -> bool:
+    return tender.status != TenderStatus.DRAFT or user.membership_in(tender.agency_party_id) is not None
+
+
+@rule(BidModel, "edit")
+def _edit_bid(user: User, bid: BidModel) -> bool:
+    return user.membership_in(bid.party_id) is not None
+
+
+@rule(BidModel, "view")
+def _view_bid(user: User, bid: BidModel) -> bool:
+    """Sealed: before the opening only the bidder sees its bid, the agency and administrators included."""
+    if user.membership_in(bid.party_id) is not None:
+        return True
+    opened = bid.tender.opened_at is not None
+    return opened and (user.membership_in(bid.tender.agency_party_id) is not None or user.is_admin)
 
 
 # --- Personal objects -------------------------------------------------------

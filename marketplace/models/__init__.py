@@ -15,8 +15,10 @@ from .accounts import (
 )
 from .audit import AuditChainHead, AuditEvent
 from .base import utcnow
+from .bids import Bid, BidScore, BidStatus
 from .jobs import BackgroundJob, JobStatus
 from .mail import MailStatus, OutboxMessage
+from .notifications import Notification
 from .organisations import (
     GRADES,
     Capability,
@@ -31,8 +33,33 @@ from .organisations import (
     StandingFlag,
     StandingFlagKind,
 )
+from .tenders import (
+    Amendment,
+    Attachment,
+    Clarification,
+    EvaluationCriterion,
+    EvaluationMethod,
+    Lot,
+    PricingUnit,
+    ProcurementMethod,
+    Tender,
+    TenderStatus,
+)
 
 __all__ = [
+    "Amendment",
+    "Attachment",
+    "Bid",
+    "BidScore",
+    "BidStatus",
+    "Clarification",
+    "EvaluationCriterion",
+    "EvaluationMethod",
+    "Lot",
+    "PricingUnit",
+    "ProcurementMethod",
+    "Tender",
+    "TenderStatus",
     "GRADES",
     "Capability",
     "Credential",
@@ -55,6 +82,7 @@ __all__ = [
     "MailStatus",
     "MemberRole",
     "Membership",
+    "Notification",
     "OutboxMessage",
     "Party",
     "PartyKind",

@@ -19,7 +19,7 @@ ACCEPTED_TYPES = {
     "image/jpeg": ("jpg", {"jpg", "jpeg"}),
     "image/png": ("png", {"png"}),
 }
-SUBFOLDER = "credentials"
+CREDENTIALS = "credentials"
 
 
 @dataclass(frozen=True)
@@ -48,27 +48,28 @@ def check(content: bytes, filename: str) -> str:
     return kind.mime
 
 
-def folder() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"]) / SUBFOLDER
+def folder(subfolder: str = CREDENTIALS) -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / subfolder
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def store(content: bytes, filename: str) -> StoredDocument:
+def store(content: bytes, filename: str, subfolder: str = CREDENTIALS) -> StoredDocument:
     mime_type = check(content, filename)
     name = f"{secrets.token_hex(16)}.{ACCEPTED_TYPES[mime_type][0]}"
-    (folder() / name).write_bytes(content)
+    (folder(subfolder) / name).write_bytes(content)
     safe_filename = Path(filename).name[:255] or name
     return StoredDocument(name=name, filename=safe_filename, mime_type=mime_type, size=len(content))
 
 
-def path_of(name: str) -> Path:
-    path = (folder() / name).resolve()
-    if path.parent != folder().resolve():
+def path_of(name: str, subfolder: str = CREDENTIALS) -> Path:
+    base = folder(subfolder).resolve()
+    path = (base / name).resolve()
+    if path.parent != base:
         raise FileNotFoundError(name)
     return path
 
 
-def remove(name: str | None) -> None:
+def remove(name: str | None, subfolder: str = CREDENTIALS) -> None:
     if name:
-        path_of(name).unlink(missing_ok=True)
+        path_of(name, subfolder).unlink(missing_ok=True)

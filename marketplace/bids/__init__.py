@@ -1,0 +1,1 @@
+"""Bids: drafted, submitted with a receipt, sealed until the deadline, withdrawn before it."""

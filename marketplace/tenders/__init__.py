@@ -1,0 +1,1 @@
+"""Tenders: service needs from drafting to a published award, with lots, amendments and clarifications."""
