@@ -88,6 +88,7 @@ def _import_jobs() -> None:
     from .notifications import mail  # noqa: F401
     from .organisations import jobs as organisation_jobs  # noqa: F401
     from .shortlists import jobs as shortlist_jobs  # noqa: F401
+    from .tenders import jobs as tender_jobs  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -101,8 +102,10 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .organisations.views import bp as organisations_bp
     from .regions.views import bp as regions_bp
+    from .tenders.views import bp as tenders_bp
+    from .bids.views import bp as bids_bp
 
-    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, regions_bp, admin_bp, jobs_bp, audit_bp,
+    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, regions_bp, admin_bp, jobs_bp, audit_bp,
                       notifications_bp, api_bp):
         app.register_blueprint(blueprint)
 
