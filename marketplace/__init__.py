@@ -97,16 +97,16 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
+    from .bids.views import bp as bids_bp
     from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
     from .organisations.views import bp as organisations_bp
     from .regions.views import bp as regions_bp
     from .tenders.views import bp as tenders_bp
-    from .bids.views import bp as bids_bp
 
-    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, regions_bp, admin_bp, jobs_bp, audit_bp,
-                      notifications_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, regions_bp,
+                      admin_bp, jobs_bp, audit_bp, notifications_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -106,6 +106,30 @@ COMPONENTS = {
                 "has_document": {"type": "boolean"},
             },
         },
+        "Tender": {"type": "object", "description": "A tender with lots, criteria, amendments, answers, awards",
+                   "properties": {"id": {"type": "integer"}, "reference": {"type": "string"},
+                                  "title": {"type": "string"}, "status": {"type": "string"},
+                                  "deadline": {"type": "string", "format": "date-time", "nullable": True},
+                                  "lots": {"type": "array", "items": {"type": "object"}},
+                                  "criteria": {"type": "array", "items": {"type": "object"}}}},
+        "TenderInput": {"type": "object", "required": ["agency_id", "title", "description", "category",
+                                                       "service_start", "service_end", "lots"],
+                        "properties": {"agency_id": {"type": "integer"}, "title": {"type": "string"},
+                                       "description": {"type": "string"}, "category": {"type": "string"},
+                                       "procurement_method": {"type": "string"},
+                                       "evaluation_method": {"type": "string"},
+                                       "service_start": {"type": "string", "format": "date"},
+                                       "service_end": {"type": "string", "format": "date"},
+                                       "deadline": {"type": "string", "format": "date-time"},
+                                       "price_weight": {"type": "integer"},
+                                       "lots": {"type": "array", "items": {"type": "object"}},
+                                       "criteria": {"type": "array", "items": {"type": "object"}}}},
+        "Bid": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "status": {"type": "string", "enum": ["draft", "submitted", "withdrawn"]},
+            "version": {"type": "integer"}, "unit_price": {"type": "string", "nullable": True},
+            "total_price": {"type": "string", "nullable": True},
+            "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+            "receipt_hash": {"type": "string", "nullable": True}, "rank": {"type": "integer", "nullable": True}}},
         "Job": {
             "type": "object",
             "properties": {
@@ -126,6 +150,8 @@ COMPONENTS = {
     "responses": {
         "BadRequest": {"description": "Invalid input; `fields` names each field at fault",
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "Conflict": {"description": "Not possible in the tender's current state",
+                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "Unauthorized": {"description": "No valid token",
                          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "Forbidden": {"description": "Not allowed for this object",
@@ -140,7 +166,7 @@ def _openapi_path(rule: str) -> str:
     """Flask `/jobs/<int:job_id>` -> OpenAPI `/jobs/{job_id}`, relative to the server URL."""
     import re
 
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.removeprefix(bp.url_prefix))
+    return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?([a-z_]+)>", r"{\1}", rule.removeprefix(bp.url_prefix))
 
 
 def build_spec() -> dict:

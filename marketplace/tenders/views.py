@@ -449,10 +449,9 @@ def rerun(tender_id: int):
 
 @bp.app_context_processor
 def tender_helpers():
-    from marketplace.organisations.forms import CREDENTIAL_TYPE_LABELS
-
     from marketplace.i18n import current_locale
     from marketplace.matching.eligibility import describe
+    from marketplace.organisations.forms import CREDENTIAL_TYPE_LABELS
 
     return {"to_local": to_local, "PartyKind": PartyKind, "CREDENTIAL_TYPE_LABELS": CREDENTIAL_TYPE_LABELS,
             "describe_finding": lambda finding: describe(finding, current_locale())}
