@@ -79,9 +79,14 @@ def save(lot: Lot, party: Party, data: BidInput, *, by: User, expected_version: 
 
 
 def content_hash(bid: Bid) -> str:
+    """SHA-256 over everything the bid says, its attachments as stored, and the submission time."""
+    from marketplace.models import Attachment
+
+    files = [[a.name, a.size] for a in db.session.scalars(select(Attachment).where(Attachment.bid_id == bid.id)
+                                                           .order_by(Attachment.id))]
     content = {"bid": bid.id, "lot": bid.lot_id, "party": bid.party_id, "unit_price": str(bid.unit_price),
                "total_price": str(bid.total_price), "proposals": bid.proposals, "team": bid.team,
-               "plan": bid.implementation_plan, "submitted_at": bid.submitted_at.isoformat()}
+               "plan": bid.implementation_plan, "attachments": files, "submitted_at": bid.submitted_at.isoformat()}
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 

@@ -13,6 +13,8 @@ from marketplace.authz import authorize
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Bid, Lot, Party, PartyKind, utcnow
+from marketplace.organisations import documents
+from marketplace.tenders import attachments
 from marketplace.tenders.eligibility import assess_for_lot
 from marketplace.tenders.forms import UNIT_LABELS
 from marketplace.tenders.views import _csrf_ok, to_local
@@ -79,8 +81,30 @@ def bid_form(tender_id: int, lot_id: int):
     form_values = request.form if request.method == "POST" else None
     return render_template(
         "bids/form.html", lot=lot, tender=lot.tender, party=party, bid=bid, errors=errors, values=form_values,
+        documents=attachments.for_bid(bid.id) if bid else [],
         assessment=assess_for_lot(party, lot, to_local(utcnow()).date()), UNIT_LABELS=UNIT_LABELS, now=utcnow(),
     ), status
+
+
+@bp.post("/bids/<int:bid_id>/attachments")
+@login_required
+def add_attachment(bid_id: int):
+    bid = db.get_or_404(Bid, bid_id)
+    authorize(current_user, "edit", bid)
+    acting_for(bid.party_id)
+    upload = request.files.get("document")
+    if not _csrf_ok() or upload is None or not upload.filename:
+        flash(_("Choose a document to attach."), "danger")
+    else:
+        content = upload.read(documents.MAX_DOCUMENT_BYTES + 1)
+        try:
+            attachments.attach_to_bid(bid, content, upload.filename, by=current_user)
+            db.session.commit()
+            flash(_("Document attached to your bid."), "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+    return redirect(url_for("bids.bid_form", tender_id=bid.tender_id, lot_id=bid.lot_id, party=bid.party_id))
 
 
 @bp.post("/bids/<int:bid_id>/withdraw")

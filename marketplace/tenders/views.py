@@ -6,7 +6,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import (
     Amendment,
+    Attachment,
     Bid,
     BidScore,
     BidStatus,
@@ -31,9 +32,10 @@ from marketplace.models import (
     TenderStatus,
     utcnow,
 )
+from marketplace.organisations import documents
 from marketplace.web import acting_for, attach_error, commit_or_flash, flash_form_errors, render_form_page
 
-from . import services
+from . import attachments, services
 from .eligibility import assess_for_lot
 from .forms import (
     EVALUATION_LABELS,
@@ -139,6 +141,7 @@ def detail(tender_id: int):
         context["manages"] or any(entry["party"].id in _bidder_ids(tender) for entry in context["organisations"]))
     context["opening"] = services.opening_record(tender) if show_opening else None
     context["bid_count"] = bidding.bid_count(tender.id) if context["manages"] else None
+    context["documents"] = attachments.for_tender(tender.id)
     if tender.status in (TenderStatus.AWARD_NOTICE, TenderStatus.AWARDED):
         context["winners"] = db.session.scalars(select(Bid).where(Bid.tender_id == tender.id, Bid.awarded)).all()
     return render_template("tenders/detail.html", **context)
@@ -286,6 +289,7 @@ def manage(tender_id: int):
                                    .order_by(Clarification.asked_at)).all()
     return render_template(
         "tenders/manage.html", tender=tender, bids=bids, scores=scores, questions=questions,
+        documents=attachments.for_tender(tender.id),
         bid_count=bidding.bid_count(tender.id), now=utcnow(), METHOD_LABELS=METHOD_LABELS,
         eligibility={bid.id: assess_for_lot(bid.party, bid.lot, to_local(tender.opened_at).date()) for bid in bids},
         reason_form=ReasonForm(), answer_form=AnswerForm(), rerun_form=RerunForm(
@@ -445,6 +449,39 @@ def rerun(tender_id: int):
             flash(_("New round drafted. Adjust it and publish."), "success")
             return redirect(url_for("tenders.edit", tender_id=new_round.id))
     return redirect(url_for("tenders.manage", tender_id=tender.id))
+
+
+@bp.post("/<int:tender_id>/attachments")
+@login_required
+def add_attachment(tender_id: int):
+    tender = _managed(tender_id)
+    upload = request.files.get("document")
+    if not _csrf_ok() or upload is None or not upload.filename:
+        flash(_("Choose a document to attach."), "danger")
+    else:
+        content = upload.read(documents.MAX_DOCUMENT_BYTES + 1)
+        commit_or_flash(lambda: attachments.attach_to_tender(tender, content, upload.filename, by=current_user),
+                        _("Document attached."))
+    return redirect(url_for("tenders.manage", tender_id=tender.id))
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """Tender documents are public with the tender; bid documents are sealed like the bid."""
+    item = db.get_or_404(Attachment, attachment_id)
+    if item.tender_id:
+        _tender(item.tender_id)
+    else:
+        authorize(current_user, "view", db.get_or_404(Bid, item.bid_id))
+    try:
+        path = attachments.path_of(item)
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=item.mime_type, as_attachment=True, download_name=item.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.app_context_processor

@@ -153,3 +153,28 @@ def test_published_tender_cannot_be_edited_around_amendments(client, login):
     url = f"/tenders/{tender.id}/edit"
     post_form(client, url, draft_form(title="偷偷修改"), token_from=f"/tenders/{tender.id}/manage")
     assert db.session.get(Tender, tender.id).title == "儿童保护服务"
+
+
+def test_attachments_public_for_tenders_sealed_for_bids(app, client, login):
+    import io
+
+    tender = published_tender()
+    user = UserFactory()
+    party = organisation(admin=user, serial=74, categories=("minors.protection",))
+    login(user)
+    url = f"/tenders/{tender.id}/lots/{tender.lots[0].id}/bid?party={party.id}"
+    post_form(client, url, bid_data(tender), token_from=url)
+    bid = db.session.scalar(select(Bid))
+    response = client.post(f"/bids/{bid.id}/attachments", data={
+        "csrf_token": csrf_token(client, url), "document": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "plan.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    from marketplace.models import Attachment
+
+    item = db.session.scalar(select(Attachment))
+    own = client.get(f"/tenders/attachments/{item.id}")
+    own.close()
+    assert own.status_code == 200
+    agency_client = login(tender.agency_user, test_client=app.test_client())
+    assert agency_client.get(f"/tenders/attachments/{item.id}").status_code == 403  # sealed
+    assert app.test_client().get(f"/tenders/attachments/{item.id}").status_code == 403
