@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marketplace.accounts import parties, services
 from marketplace.demo_organisations import load_demo_organisations
+from marketplace.demo_tenders import load_demo_tenders
 from marketplace.extensions import db
 from marketplace.models import MemberRole, PartyKind, PlatformRole
 
@@ -78,4 +79,9 @@ def load_demo() -> list[tuple[str, str]]:
     count = load_demo_organisations({data_key: created_parties[party_key]
                                      for party_key, data_key in ORGANISATION_DATA_KEYS.items()})
     created.append((f"({count} organisations)", "registry profiles around Baoji and in Shanghai"))
+    users = {email: services.find_user_by_email(email) for email in ("station@demo.example", "dpf@demo.example")}
+    tenders = load_demo_tenders(created_parties["baoji"], created_parties["jiading"], users["station@demo.example"],
+                                users["dpf@demo.example"])
+    created.append((f"({tenders} tenders)", "in every state: draft, open, scoring, award notice, awarded, "
+                                            "failed and re-run, cancelled"))
     return created

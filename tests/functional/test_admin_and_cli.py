@@ -46,6 +46,13 @@ def test_seed_demo_is_realistic_and_idempotent(app, client, login):
     assert len(profiles) >= 60
     assert all(not credit_code.problems(p.credit_code, p.legal_form.value) for p in profiles if p.credit_code)
     assert sum(p.legal_form.value == "unregistered" for p in profiles) >= 5
+    from marketplace.models import Tender, TenderStatus
+
+    states = set(db.session.scalars(select(Tender.status)))
+    assert states >= {TenderStatus.DRAFT, TenderStatus.PUBLISHED, TenderStatus.SCORING, TenderStatus.AWARD_NOTICE,
+                      TenderStatus.AWARDED, TenderStatus.FAILED, TenderStatus.CANCELLED}
+    rerun = db.session.scalar(select(Tender).where(Tender.previous_round_id.is_not(None)))
+    assert rerun.procedure_change_justification and rerun.status == TenderStatus.PUBLISHED
     station = db.session.scalar(select(User).where(User.email == "station@demo.example"))
     login(station, password="demo-pass-2026")
     assert "宝鸡市救助管理站" in client.get("/dashboard").get_data(as_text=True)

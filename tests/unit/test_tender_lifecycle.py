@@ -13,7 +13,6 @@ from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import (
     AuditEvent,
-    Bid,
     BidStatus,
     EvaluationMethod,
     MemberRole,
@@ -34,7 +33,8 @@ DEADLINE = NOW + timedelta(days=20)
 
 
 def tender_input(**changes) -> services.TenderInput:
-    values = dict(title="宝鸡市救助管理站短期托养服务", description="为受助人员提供短期托养", category_code="elderly.short_stay",
+    values = dict(title="宝鸡市救助管理站短期托养服务", description="为受助人员提供短期托养",
+                  category_code="elderly.short_stay",
                   procurement_method=ProcurementMethod.OPEN_TENDER, service_start=date(2027, 1, 1),
                   service_end=date(2027, 12, 31), evaluation_method=EvaluationMethod.COMPREHENSIVE,
                   deadline=DEADLINE, clarification_deadline=DEADLINE - timedelta(days=5), price_weight=30)
