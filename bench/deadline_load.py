@@ -377,6 +377,18 @@ def report(outcomes: list[Outcome], checks: dict, readback: Counter, log_path: P
     if latencies:
         print(f"  latency  p50 {statistics.median(latencies):7.1f} ms   p95 {percentile(latencies, 0.95):7.1f} ms   "
               f"max {max(latencies):7.1f} ms")
+    for start in range(-int(WINDOW[0]), 0, 2):
+        chunk = [o.latency_ms for o in window if o.status is not None and start <= o.sent_offset < start + 2]
+        if chunk:
+            print(f"    sent at deadline {start:+d}..{start + 2:+d} s: {len(chunk):3d} requests, "
+                  f"p50 {statistics.median(chunk):7.1f} ms, max {max(chunk):7.1f} ms")
+    refused_late = [o for o in window if o.status == 400 and o.message and "deadline" in o.message]
+    if refused_late:
+        sent_at = [o.sent_offset for o in refused_late]
+        waited = [o.latency_ms for o in refused_late]
+        print(f"  refused as late although sent before the deadline: {len(refused_late)} (sent between deadline "
+              f"{min(sent_at):+.2f} s and {max(sent_at):+.2f} s, answered after {min(waited):.0f}..{max(waited):.0f} ms)",
+              sep="")
     lateness = [o.sent_offset - o.offset for o in window if o.sent_offset is not None]
     if lateness:
         print(f"  client send lag behind schedule: max {max(lateness) * 1000:.0f} ms")
