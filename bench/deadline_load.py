@@ -13,7 +13,9 @@ or stored with another receipt) or when a late bid was stored; 0 otherwise.
 
 Settings (environment): LOADTEST_PG_URL (server, default postgresql://postgres@127.0.0.1:5432),
 LOADTEST_REDIS_URL (default redis://127.0.0.1:6379/14), LOADTEST_BIDS (200), LOADTEST_LATE (10),
-LOADTEST_THREADS (32), LOADTEST_WORKERS (4), LOADTEST_LEAD_SECONDS (25), LOADTEST_SEED (20261123).
+LOADTEST_THREADS (32), LOADTEST_WORKERS (4), LOADTEST_LEAD_SECONDS (25), LOADTEST_SEED (20261123),
+LOADTEST_WARMUP (48 authenticated GETs before the window, so each worker has connected and loaded what it
+loads lazily; 0 measures a cold server).
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ THREADS = int(os.environ.get("LOADTEST_THREADS", 32))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", 4))
 LEAD_SECONDS = float(os.environ.get("LOADTEST_LEAD_SECONDS", 25))
 SEED = int(os.environ.get("LOADTEST_SEED", 20261123))
+WARMUP = int(os.environ.get("LOADTEST_WARMUP", 48))  # GETs before the window so every worker is warm; 0 = cold
 WINDOW = (10.0, 0.5)  # bids go out between 10 s and 0.5 s before the deadline
 LATE_WINDOW = (1.0, 3.0)  # late bids go out between 1 s and 3 s after it
 REQUEST_TIMEOUT = 30.0
@@ -282,6 +285,29 @@ def submit(port: int, lot_id: int, criterion_id: int, deadline: float, outcome: 
         outcome.message = (answer.get("error") or {}).get("message")
 
 
+def warm_up(port: int, tender_id: int, bidders: list[Bidder]) -> None:
+    """Authenticated GETs of the tender (tokens of the late bidders, who do not bid in the window)."""
+    if WARMUP <= 0 or not bidders:
+        print("no warm-up: the window meets cold workers")
+        return
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def one(n: int) -> None:
+        started = time.perf_counter()
+        try:
+            request(port, "GET", f"/api/v1/tenders/{tender_id}", token=bidders[n % len(bidders)].token)
+        except (OSError, http.client.HTTPException):
+            return
+        with lock:
+            samples.append((time.perf_counter() - started) * 1000)
+
+    with ThreadPoolExecutor(max_workers=WORKERS * 2) as pool:
+        list(pool.map(one, range(WARMUP)))
+    if samples:
+        print(f"warm-up: {len(samples)} GETs, p50 {statistics.median(samples):.0f} ms, max {max(samples):.0f} ms")
+
+
 def run_load(port: int, bidders: list[Bidder], lot_id: int, criterion_id: int, deadline: float,
              rng: random.Random) -> list[Outcome]:
     on_time, late = bidders[:BIDS], bidders[BIDS:BIDS + LATE]
@@ -387,8 +413,8 @@ def report(outcomes: list[Outcome], checks: dict, readback: Counter, log_path: P
         sent_at = [o.sent_offset for o in refused_late]
         waited = [o.latency_ms for o in refused_late]
         print(f"  refused as late although sent before the deadline: {len(refused_late)} (sent between deadline "
-              f"{min(sent_at):+.2f} s and {max(sent_at):+.2f} s, answered after {min(waited):.0f}..{max(waited):.0f} ms)",
-              sep="")
+              f"{min(sent_at):+.2f} s and {max(sent_at):+.2f} s, "
+              f"answered after {min(waited):.0f}..{max(waited):.0f} ms)")
     lateness = [o.sent_offset - o.offset for o in window if o.sent_offset is not None]
     if lateness:
         print(f"  client send lag behind schedule: max {max(lateness) * 1000:.0f} ms")
@@ -451,6 +477,7 @@ def main() -> int:
             print(f"tender {tender_id} published, lot {lot_id}; deadline in {deadline - time.time():.1f} s; "
                   f"{BIDS} bids from {THREADS} threads between deadline -{WINDOW[0]:.0f} s and -{WINDOW[1]} s, "
                   f"{LATE} late ones")
+            warm_up(port, tender_id, bidders[BIDS:BIDS + LATE])
             outcomes = run_load(port, bidders, lot_id, criterion_id, deadline, rng)
             readback = read_back(port, outcomes)
         finally:

@@ -363,7 +363,7 @@ def close_and_open(tender: Tender, *, now: datetime | None = None) -> bool:
     audit.record("tender.open", tender, summary={"bids": len(bids), "opening": opening_record(tender)})
     notices.bids_opened(tender, bids)
     if all(lot.result == "failed" for lot in tender.lots):
-        fail(tender, _l("Fewer bids than the minimum of %(n)d were received.", n=tender.min_bids).__str__(),
+        fail(tender, str(_l("Fewer bids than the minimum of %(n)d were received.", n=tender.min_bids)),
              now=now)
     return True
 

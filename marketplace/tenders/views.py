@@ -237,7 +237,7 @@ def new():
             db.session.rollback()
             _show_problems(form, error)
         else:
-            flash(_("Draft saved. Check the competition forecast, then publish."), "success")
+            flash(_("Draft saved. Review it, then publish it."), "success")
             return redirect(url_for("tenders.manage", tender_id=tender.id))
     return render_form_page("tenders/form.html", form, agency=agency, tender=None)
 
