@@ -89,3 +89,6 @@ MIN_BIDS_COMPETITIVE_CONSULTATION = 2
 # A material amendment must leave at least this many days before the deadline (else extend it).
 AMENDMENT_MIN_DAYS_BEFORE_DEADLINE = 5
 OBJECTION_PERIOD_DAYS = 3
+# The close-and-open job runs this long after the deadline, so bids that arrived in time but are
+# still being written are opened with the others (arrival time decides whether a bid is in time).
+CLOSE_GRACE_SECONDS = 5

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from marketplace.audit.context import Actor, reset_actor, set_actor
 from marketplace.errors import DomainError
 from marketplace.extensions import db, talisman
+from marketplace.models import utcnow
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -52,6 +53,10 @@ def init_web(app: Flask) -> None:
     )
 
     @app.before_request
+    def note_arrival_time():
+        g.arrived_at = utcnow()
+
+    @app.before_request
     def set_audit_actor():
         if current_user.is_authenticated:
             memberships = current_user.memberships
@@ -81,6 +86,12 @@ def attach_error(form, error) -> None:
 
 def client_ip() -> str | None:
     return request.remote_addr
+
+
+def arrival_time():
+    """When this request reached the application: deadlines are judged by it, so a bid that arrived in
+    time is not refused because it waited for a lock or a busy worker."""
+    return g.get("arrived_at") or utcnow()
 
 
 def commit_or_flash(action: Callable[[], object], success: str) -> bool:

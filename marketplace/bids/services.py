@@ -15,7 +15,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from marketplace.audit import services as audit
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.models import Bid, BidStatus, EvaluationMethod, Lot, Party, PartyKind, TenderStatus, User, utcnow
+from marketplace.models import (
+    Bid,
+    BidStatus,
+    EvaluationMethod,
+    Lot,
+    Party,
+    PartyKind,
+    Tender,
+    TenderStatus,
+    User,
+    utcnow,
+)
 
 
 class StaleBid(DomainError):
@@ -30,8 +41,17 @@ class BidInput:
     implementation_plan: str | None = None
 
 
+def _lock_tender(tender_id: int, *, exclusive: bool = False):
+    """Row lock on the tender: bids share it, the close at the deadline takes it alone, so a bid being
+    written when the deadline passes is committed before the bids are opened (no-op on SQLite, whose
+    writers are serialised anyway)."""
+    return db.session.scalars(select(Tender).where(Tender.id == tender_id)
+                              .with_for_update(read=not exclusive)
+                              .execution_options(populate_existing=True)).one()
+
+
 def _open_for_bids(lot: Lot, now: datetime) -> None:
-    tender = lot.tender
+    tender = _lock_tender(lot.tender_id)
     if tender.status != TenderStatus.PUBLISHED:
         raise DomainError(_l("This tender is not open for bids."))
     if now >= tender.deadline:

@@ -18,7 +18,7 @@ from marketplace.tenders import attachments
 from marketplace.tenders.eligibility import assess_for_lot
 from marketplace.tenders.forms import UNIT_LABELS
 from marketplace.tenders.views import _csrf_ok, to_local
-from marketplace.web import acting_for
+from marketplace.web import acting_for, arrival_time
 
 from . import services
 
@@ -65,10 +65,12 @@ def bid_form(tender_id: int, lot_id: int):
             try:
                 data = _input_from_request()
                 if action == "submit":
-                    bid = services.submit(lot, party, data, by=current_user, expected_version=version)
+                    bid = services.submit(lot, party, data, by=current_user, expected_version=version,
+                                          now=arrival_time())
                     message = _("Bid submitted. Keep your receipt.")
                 else:
-                    bid = services.save(lot, party, data, by=current_user, expected_version=version)
+                    bid = services.save(lot, party, data, by=current_user, expected_version=version,
+                                        now=arrival_time())
                     message = _("Draft saved. It is not submitted yet.")
                 db.session.commit()
             except DomainError as error:

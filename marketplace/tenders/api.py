@@ -28,6 +28,7 @@ from marketplace.models import (
     TenderStatus,
     utcnow,
 )
+from marketplace.web import arrival_time
 
 from . import services
 from .eligibility import assess_for_lot
@@ -435,7 +436,7 @@ def save_bid(lot_id: int):
                                                               (body.get("proposals") or {}).items()},
                                 team=body.get("team"), implementation_plan=body.get("implementation_plan"))
         operation = bidding.submit if body.get("submit") else bidding.save
-        return operation(lot, party, data, by=g.api_user, expected_version=body.get("version"))
+        return operation(lot, party, data, by=g.api_user, expected_version=body.get("version"), now=arrival_time())
 
     return _run(save, lambda bid: jsonify(bid_json(bid)))
 

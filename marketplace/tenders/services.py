@@ -241,8 +241,9 @@ def schedule_close(tender: Tender) -> None:
 
     from .jobs import close_tender
 
+    grace = timedelta(seconds=current_app.config["CLOSE_GRACE_SECONDS"])
     enqueue(close_tender, tender.id, description=f"Close and open {tender.reference} at its deadline",
-            key=f"{tender.id}-{tender.deadline.isoformat()}", at=tender.deadline)
+            key=f"{tender.id}-{tender.deadline.isoformat()}", at=tender.deadline + grace)
 
 
 # --- Amendments and clarifications -----------------------------------------------------------
@@ -350,8 +351,13 @@ def submitted_bids(tender: Tender) -> list[Bid]:
 
 def close_and_open(tender: Tender, *, now: datetime | None = None) -> bool:
     """At the deadline: stop bidding and open the bids. Returns False when it is not yet time."""
+    from marketplace.bids.services import _lock_tender
+
     now = now or utcnow()
     if tender.status != TenderStatus.PUBLISHED or now < tender.deadline:
+        return False
+    tender = _lock_tender(tender.id, exclusive=True)  # waits for bids being written right now
+    if tender.status != TenderStatus.PUBLISHED:
         return False
     bids = submitted_bids(tender)
     tender.opened_at = now

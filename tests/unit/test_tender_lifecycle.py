@@ -51,6 +51,15 @@ def lot_input(**changes) -> services.LotInput:
 CRITERIA = [services.CriterionInput("服务方案", 40, "方案完整、可行"), services.CriterionInput("团队与经验", 30)]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are matched in English (outside a request the default language is Chinese)."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def agency():
     user, party = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
@@ -221,3 +230,15 @@ def test_questions_and_answers(agency):
         services.ask(tender, party, user, "later", now=DEADLINE - timedelta(days=1))
     MembershipFactory(user=UserFactory(), party=party, role=MemberRole.MEMBER)
     assert item.answer == "不接受联合体投标。"
+
+
+def test_a_bid_that_arrived_in_time_is_accepted_while_processed_late(agency):
+    """Deadlines are judged by arrival time; the close waits for bids being written (row lock)."""
+    tender = published(agency)
+    user, party = bidder(51)
+    arrived = DEADLINE - timedelta(milliseconds=10)
+    bid = bidding.submit(tender.lots[0], party, full_bid(tender), by=user, now=arrived)
+    assert bid.submitted_at == arrived
+    assert not services.close_and_open(tender, now=DEADLINE - timedelta(milliseconds=1))
+    assert services.close_and_open(tender, now=DEADLINE)
+    assert len(services.opening_record(tender)) == 1
