@@ -51,6 +51,7 @@ extract-messages: $(STAMP)
 bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/organisations.py
+	$(BIN)/python bench/deadline_load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
