@@ -32,6 +32,7 @@ def api_get(url: str, token: str) -> tuple[int, dict]:
 
 
 def open_admin_menu(page, item: str) -> None:
+    page.wait_for_load_state("load")  # the dropdown needs Bootstrap's script, which loads last
     page.get_by_role("button", name="Administration").click()
     page.get_by_role("link", name=item).click()
 

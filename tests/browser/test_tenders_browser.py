@@ -103,7 +103,7 @@ def test_agency_drafts_and_publishes(new_page, live_server):
     fill_tender_form(page, title, [("Service plan", 40), ("Team", 30)])
     page.get_by_role("button", name="Save draft").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Draft saved. Check the competition forecast, then publish.")
+    expect(page.get_by_role("alert")).to_contain_text("Draft saved.")
     expect(page.get_by_role("heading", level=1, name=title)).to_contain_text("Draft")
     tender = db.session.scalars(select(Tender)).one()
     expect(page).to_have_url(f"{live_server}/tenders/{tender.id}/manage")
