@@ -90,3 +90,4 @@ def log_in(page: Page, user, password: str = factories.PASSWORD) -> None:
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
+    page.wait_for_load_state("load")  # Bootstrap's script (dropdowns) loads after the heading shows
