@@ -543,3 +543,113 @@ def opening(tender_id: int):
     if tender.opened_at is None or not allowed:
         return api_error(403, _("The opening record is shown to the agency and the bidders after the deadline."))
     return jsonify(opened_at=tender.opened_at.isoformat(), bids=services.opening_record(tender))
+
+
+@bp.post("/tenders/<int:tender_id>/questions")
+@token_required
+def ask_question(tender_id: int):
+    """Ask a question about a published tender (the asker is never shown publicly).
+    ---
+    post:
+      summary: Ask a clarification question for one of the user's organisations
+      parameters:
+        - {name: tender_id, in: path, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [party_id, question]
+              properties:
+                party_id: {type: integer}
+                question: {type: string}
+      responses:
+        201:
+          description: The question was recorded
+          content:
+            application/json:
+              schema: {type: object, properties: {id: {type: integer}}}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        409: {$ref: '#/components/responses/Conflict'}
+    """
+    tender = _visible(tender_id)
+    body = request.get_json(silent=True) or {}
+    party = _own_organisation(body.get("party_id") if isinstance(body.get("party_id"), int) else None)
+    return _run(lambda: services.ask(tender, party, g.api_user, str(body.get("question") or ""),
+                                     now=arrival_time()),
+                lambda item: (jsonify(id=item.id), 201))
+
+
+@bp.post("/questions/<int:question_id>/answer")
+@token_required
+def answer_question(question_id: int):
+    """Answer a question publicly (the tender's agency).
+    ---
+    post:
+      summary: Publish the answer to a clarification question
+      parameters:
+        - {name: question_id, in: path, required: true, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [answer], properties: {answer: {type: string}}}
+      responses:
+        200:
+          description: The tender with the new answer
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Tender'}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        409: {$ref: '#/components/responses/Conflict'}
+    """
+    item = db.get_or_404(Clarification, question_id)
+    answer = str((request.get_json(silent=True) or {}).get("answer") or "")
+    return _lifecycle_endpoint(item.tender_id, lambda _tender: services.answer(item, answer, by=g.api_user))
+
+
+@bp.post("/tenders/<int:tender_id>/rerun")
+@token_required
+def rerun_tender(tender_id: int):
+    """Start a new round of a failed tender, optionally under another procedure.
+    ---
+    post:
+      summary: Draft a new round of a failed tender (a changed procedure needs a published justification)
+      parameters:
+        - {name: tender_id, in: path, required: true, schema: {type: integer}}
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                procurement_method: {type: string}
+                justification: {type: string}
+      responses:
+        201:
+          description: The new round (a draft)
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Tender'}
+        400: {$ref: '#/components/responses/BadRequest'}
+        401: {$ref: '#/components/responses/Unauthorized'}
+        403: {$ref: '#/components/responses/Forbidden'}
+        409: {$ref: '#/components/responses/Conflict'}
+    """
+    tender = db.get_or_404(Tender, tender_id)
+    authorize(g.api_user, "manage", tender)
+    body = request.get_json(silent=True) or {}
+
+    def rerun():
+        method = body.get("procurement_method")
+        if method is not None and method not in ProcurementMethod._value2member_map_:
+            raise DomainError(_("Unknown procurement method %(method)s.", method=method), field="procurement_method")
+        return services.rerun(tender, by=g.api_user, method=ProcurementMethod(method) if method else None,
+                              justification=body.get("justification"))
+
+    return _run(rerun, lambda new: (jsonify(tender_json(new)), 201))

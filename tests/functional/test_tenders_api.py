@@ -93,3 +93,48 @@ def test_sealed_bid_through_the_api(client):
     assert record["bids"][0]["bidder"] == "上海嘉馨社会工作服务社"
     assert client.get(f"/api/v1/bids/{bid_id}", headers=agency_headers).status_code == 200
     assert db.session.scalar(select(Bid)).status.value == "submitted"
+
+
+def test_full_cycle_through_the_api(client):
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    agency_headers = bearer(agency_user)
+    tender_id = client.post("/api/v1/tenders", headers=agency_headers, json=tender_body(agency.id)).json["id"]
+    assert client.post(f"/api/v1/tenders/{tender_id}/publish", headers=agency_headers).status_code == 200
+    tender = db.session.get(Tender, tender_id)
+    lot, criterion = tender.lots[0], tender.criteria[0]
+    bid_ids = []
+    for serial, price in ((91, "1400"), (92, "1300"), (93, "1450")):
+        user = UserFactory()
+        party = organisation(f"上海助残组织{serial}", home_region="310114", areas=("310114",),
+                             categories=("disability.severe_home_care",), admin=user, serial=serial)
+        headers = bearer(user)
+        if serial == 91:
+            question = client.post(f"/api/v1/tenders/{tender_id}/questions", headers=headers,
+                                   json={"party_id": party.id, "question": "是否需要护理员持证？"})
+            assert question.status_code == 201
+            answered = client.post(f"/api/v1/questions/{question.json['id']}/answer", headers=agency_headers,
+                                   json={"answer": "需要持有养老护理员证书。"})
+            assert answered.json["answers"][0]["answer"] == "需要持有养老护理员证书。"
+        response = client.put(f"/api/v1/lots/{lot.id}/bid", headers=headers, json={
+            "party_id": party.id, "unit_price": price, "proposals": {str(criterion.id): "方案"},
+            "implementation_plan": "计划", "submit": True})
+        assert response.status_code == 200
+        bid_ids.append(response.json["id"])
+    tender.deadline = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    services.close_and_open(tender)
+    db.session.commit()
+    for bid_id in bid_ids:
+        assert client.post(f"/api/v1/bids/{bid_id}/qualify", headers=agency_headers).status_code == 200
+    assert client.post(f"/api/v1/tenders/{tender_id}/finish-qualification",
+                       headers=agency_headers).json["status"] == "scoring"
+    for bid_id, points in zip(bid_ids, (60, 55, 65), strict=True):
+        response = client.post(f"/api/v1/bids/{bid_id}/scores", headers=agency_headers,
+                               json={"scores": [{"criterion_id": criterion.id, "score": points}]})
+        assert response.status_code == 200
+    assert client.post(f"/api/v1/bids/{bid_ids[0]}/scores", headers=agency_headers, json={
+        "scores": [{"criterion_id": criterion.id, "score": 71}]}).status_code == 400
+    assert client.post(f"/api/v1/tenders/{tender_id}/propose-award", headers=agency_headers).status_code == 200
+    published = client.post(f"/api/v1/tenders/{tender_id}/publish-award", headers=agency_headers).json
+    assert published["status"] == "award_notice" and len(published["awards"]) == 1
+    assert client.post(f"/api/v1/tenders/{tender_id}/publish", headers=agency_headers).status_code == 409
