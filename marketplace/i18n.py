@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 LOCALE_LABELS = {"zh_Hans": "中文", "en": "English"}
@@ -52,6 +52,10 @@ def money(amount: Decimal | int | float | None) -> str:
     return format_currency(amount, current_app.config["CURRENCY"])
 
 
+def number(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
 def local_datetime(value: datetime | None, fmt: str = "medium") -> str:
     return format_datetime(value, fmt) if value else ""
 
@@ -62,6 +66,7 @@ def local_date(value: date | datetime | None, fmt: str = "medium") -> str:
 
 def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = local_datetime
     app.jinja_env.filters["date"] = local_date
     app.jinja_env.globals["LOCALE_LABELS"] = LOCALE_LABELS

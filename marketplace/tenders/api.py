@@ -542,7 +542,9 @@ def opening(tender_id: int):
     allowed = can(user, "manage", tender) or any(user.membership_in(p) for p in bidders)
     if tender.opened_at is None or not allowed:
         return api_error(403, _("The opening record is shown to the agency and the bidders after the deadline."))
-    return jsonify(opened_at=tender.opened_at.isoformat(), bids=services.opening_record(tender))
+    return jsonify(opened_at=tender.opened_at.isoformat(), bids=[
+        row | {"unit_price": str(row["unit_price"]), "total_price": str(row["total_price"]),
+               "submitted_at": row["submitted_at"].isoformat()} for row in services.opening_record(tender)])
 
 
 @bp.post("/tenders/<int:tender_id>/questions")

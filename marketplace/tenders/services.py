@@ -376,8 +376,8 @@ def close_and_open(tender: Tender, *, now: datetime | None = None) -> bool:
 
 def opening_record(tender: Tender) -> list[dict]:
     """Bidders and prices per lot, as read out at the opening."""
-    return [{"lot": bid.lot.number, "bidder": bid.party.name, "unit_price": str(bid.unit_price),
-             "total_price": str(bid.total_price), "submitted_at": bid.submitted_at.isoformat()}
+    return [{"lot": bid.lot.number, "bidder": bid.party.name, "unit_price": bid.unit_price,
+             "total_price": bid.total_price, "submitted_at": bid.submitted_at}
             for bid in submitted_bids(tender)]
 
 
