@@ -14,6 +14,8 @@ class DomainError(Exception):
     `field` names the form field at fault, when there is one.
     """
 
+    status = 400  # the HTTP status when the API reports it
+
     def __init__(self, message, field: str | None = None):
         super().__init__(str(message))
         self.message = message
@@ -22,6 +24,8 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The user is not allowed to do this to this object (HTTP 403)."""
+
+    status = 403
 
 
 ERROR_TITLES = {

@@ -11,7 +11,8 @@ from flask import Blueprint, g, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
 
-from marketplace.extensions import csrf
+from marketplace.errors import DomainError
+from marketplace.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; cookies are never accepted here
@@ -52,6 +53,33 @@ def token_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def domain_error_response(error):
+    """A service's DomainError as a JSON error, with every field at fault when it names several."""
+    problems = getattr(error, "problems", None) or [(error.field, error.message)]
+    fields: dict[str, list[str]] = {}
+    for name, message in problems:
+        fields.setdefault(name or "_", []).append(str(message))
+    return api_error(error.status, str(problems[0][1]), fields)
+
+
+def json_body() -> dict:
+    body = flask_request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise DomainError(_("Send a JSON object in the request body."))
+    return body
+
+
+def commit_or_error(action, respond):
+    """Run a service call; commit and `respond(result)`, or roll back and answer with the domain error."""
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return domain_error_response(error)
+    return respond(result)
 
 
 def form_errors(form) -> dict[str, list[str]]:

@@ -8,7 +8,7 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from marketplace import catalogue, regions
-from marketplace.api import api_error, bp, token_required
+from marketplace.api import api_error, bp, domain_error_response, json_body, token_required
 from marketplace.authz import authorize, can
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -38,19 +38,6 @@ def _organisation(party_id: int) -> Party:
     return party
 
 
-def _domain_error(error: DomainError):
-    problems = getattr(error, "problems", None) or [(error.field or "_", error.message)]
-    fields: dict[str, list[str]] = {}
-    for field, message in problems:
-        fields.setdefault(field, []).append(str(message))
-    return api_error(400, str(problems[0][1]), fields)
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError(_("Send a JSON object in the request body."))
-    return body
 
 
 def _date(body: dict, name: str, required: bool = False) -> date | None:
@@ -219,7 +206,7 @@ def update_profile(party_id: int):
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
     try:
-        body = _body()
+        body = json_body()
         try:
             legal_form = LegalForm(body.get("legal_form"))
         except ValueError:
@@ -235,7 +222,7 @@ def update_profile(party_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        return domain_error_response(error)
     return jsonify(organisation_json(party, db.session.get(OrganisationProfile, party.id), private=True))
 
 
@@ -273,14 +260,14 @@ def update_areas(party_id: int):
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
     try:
-        codes = _body().get("regions")
+        codes = json_body().get("regions")
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
             raise DomainError(_("regions must be a list of division codes."), field="regions")
         kept = services.set_service_areas(party, codes)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        return domain_error_response(error)
     return jsonify(regions=kept)
 
 
@@ -311,11 +298,11 @@ def add_capability(party_id: int):
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
     try:
-        capability = services.save_capability(party, _capability_input(_body()))
+        capability = services.save_capability(party, _capability_input(json_body()))
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        return domain_error_response(error)
     return jsonify(capability_json(capability)), 201
 
 
@@ -348,11 +335,11 @@ def update_capability(capability_id: int):
     party = _organisation(capability.party_id)
     authorize(g.api_user, "edit_organisation", party)
     try:
-        services.save_capability(party, _capability_input(_body()), capability)
+        services.save_capability(party, _capability_input(json_body()), capability)
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        return domain_error_response(error)
     return jsonify(capability_json(capability))
 
 
@@ -469,7 +456,7 @@ def add_credential(party_id: int):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return _domain_error(error)
+        return domain_error_response(error)
     return jsonify(credential_json(credential, local_today())), 201
 
 

@@ -9,7 +9,7 @@ from flask import abort, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from marketplace.api import api_error, bp, optional_token_user, token_required
+from marketplace.api import api_error, bp, commit_or_error, json_body, optional_token_user, token_required
 from marketplace.authz import authorize, can
 from marketplace.bids import services as bidding
 from marketplace.errors import DomainError
@@ -32,31 +32,6 @@ from marketplace.web import arrival_time
 
 from . import services
 from .eligibility import assess_for_lot
-
-
-def _error(error: DomainError):
-    problems = getattr(error, "problems", None) or [(error.field or "_", error.message)]
-    fields: dict[str, list[str]] = {}
-    for name, message in problems:
-        fields.setdefault(name or "_", []).append(str(message))
-    return api_error(409 if isinstance(error, services.IllegalTransition) else 400, str(problems[0][1]), fields)
-
-
-def _run(action, then):
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return _error(error)
-    return then(result)
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise DomainError(_("Send a JSON object in the request body."))
-    return body
 
 
 def _when(value, name: str) -> datetime | None:
@@ -247,15 +222,15 @@ def create_tender():
     authorize(g.api_user, "draft_tenders", agency)
 
     def create():
-        return services.create_draft(agency, *_tender_parts(_body()), by=g.api_user)
+        return services.create_draft(agency, *_tender_parts(json_body()), by=g.api_user)
 
-    return _run(create, lambda tender: (jsonify(tender_json(tender)), 201))
+    return commit_or_error(create, lambda tender: (jsonify(tender_json(tender)), 201))
 
 
 def _lifecycle_endpoint(tender_id: int, action, permission: str = "manage"):
     tender = db.get_or_404(Tender, tender_id)
     authorize(g.api_user, permission, tender)
-    return _run(lambda: action(tender), lambda _result: jsonify(tender_json(tender)))
+    return commit_or_error(lambda: action(tender), lambda _result: jsonify(tender_json(tender)))
 
 
 @bp.post('/tenders/<int:tender_id>/<any(publish, cancel, "finish-qualification", "propose-award", '
@@ -331,7 +306,7 @@ def amend_tender(tender_id: int):
         409: {$ref: '#/components/responses/Conflict'}
     """
     def amend(tender):
-        body = _body()
+        body = json_body()
         changes = dict(body.get("changes") or {})
         for name in ("deadline", "clarification_deadline"):
             if name in changes:
@@ -438,7 +413,7 @@ def save_bid(lot_id: int):
         operation = bidding.submit if body.get("submit") else bidding.save
         return operation(lot, party, data, by=g.api_user, expected_version=body.get("version"), now=arrival_time())
 
-    return _run(save, lambda bid: jsonify(bid_json(bid)))
+    return commit_or_error(save, lambda bid: jsonify(bid_json(bid)))
 
 
 @bp.get("/bids/<int:bid_id>")
@@ -497,11 +472,12 @@ def bid_action(bid_id: int, action: str):
     user = g.api_user
     if action == "withdraw":
         authorize(user, "edit", bid)
-        return _run(lambda: bidding.withdraw(bid, by=user), lambda _r: jsonify(bid_json(bid)))
+        return commit_or_error(lambda: bidding.withdraw(bid, by=user), lambda _r: jsonify(bid_json(bid)))
     authorize(user, "score" if action == "scores" else "qualify", bid.tender)
     if action in ("qualify", "disqualify"):
-        return _run(lambda: services.qualify(bid, qualified=action == "qualify", reason=body.get("reason"), by=user),
-                    lambda _r: jsonify(bid_json(bid)))
+        return commit_or_error(
+            lambda: services.qualify(bid, qualified=action == "qualify", reason=body.get("reason"), by=user),
+            lambda _r: jsonify(bid_json(bid)))
 
     def record():
         criteria = {c.id: c for c in bid.tender.criteria}
@@ -511,7 +487,7 @@ def bid_action(bid_id: int, action: str):
                 raise DomainError(_("Unknown criterion %(id)s.", id=item.get("criterion_id")), field="scores")
             services.score(bid, criterion, _money(item.get("score"), "score"), item.get("comment"), scorer=user)
 
-    return _run(record, lambda _r: jsonify(bid_json(bid)))
+    return commit_or_error(record, lambda _r: jsonify(bid_json(bid)))
 
 
 @bp.get("/tenders/<int:tender_id>/opening")
@@ -580,9 +556,9 @@ def ask_question(tender_id: int):
     tender = _visible(tender_id)
     body = request.get_json(silent=True) or {}
     party = _own_organisation(body.get("party_id") if isinstance(body.get("party_id"), int) else None)
-    return _run(lambda: services.ask(tender, party, g.api_user, str(body.get("question") or ""),
-                                     now=arrival_time()),
-                lambda item: (jsonify(id=item.id), 201))
+    return commit_or_error(
+        lambda: services.ask(tender, party, g.api_user, str(body.get("question") or ""), now=arrival_time()),
+        lambda item: (jsonify(id=item.id), 201))
 
 
 @bp.post("/questions/<int:question_id>/answer")
@@ -654,4 +630,4 @@ def rerun_tender(tender_id: int):
         return services.rerun(tender, by=g.api_user, method=ProcurementMethod(method) if method else None,
                               justification=body.get("justification"))
 
-    return _run(rerun, lambda new: (jsonify(tender_json(new)), 201))
+    return commit_or_error(rerun, lambda new: (jsonify(tender_json(new)), 201))

@@ -43,7 +43,9 @@ from . import notices
 
 
 class IllegalTransition(DomainError):
-    pass
+    """Not possible in the tender's current state (HTTP 409)."""
+
+    status = 409
 
 
 @dataclass
