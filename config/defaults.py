@@ -92,3 +92,9 @@ OBJECTION_PERIOD_DAYS = 3
 # The close-and-open job runs this long after the deadline, so bids that arrived in time but are
 # still being written are opened with the others (arrival time decides whether a bid is in time).
 CLOSE_GRACE_SECONDS = 5
+
+# --- Matcher ------------------------------------------------------------------
+# Component weights of a provider's score (normalised to total 1). Rationale in
+# marketplace/matching/scoring.py (Weights).
+MATCHER_WEIGHTS = {"relevance": 0.30, "category": 0.15, "proximity": 0.15, "experience": 0.10,
+                   "past_performance": 0.10, "capacity": 0.08, "price": 0.07, "responsiveness": 0.05}

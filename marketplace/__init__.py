@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     from .web import init_web
 
     db.init_app(app)
+    _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), compare_type=True,
                      render_as_batch=True)
     csrf.init_app(app)
@@ -61,6 +62,26 @@ def register_extensions(app: Flask) -> None:
     _import_jobs()
     if backend.in_process and app.config["JOBS_INPROCESS_THREAD"]:
         _start_job_thread_with_first_request(app, backend)
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """SQLite (the embedded default): write-ahead logging, so readers never block the writer (the web
+    requests and the in-process job thread share the file), and wait for a busy writer instead of failing."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(connection, _record):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
 
 
 def _start_job_thread_with_first_request(app: Flask, backend) -> None:
@@ -103,10 +124,13 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .organisations.views import bp as organisations_bp
     from .regions.views import bp as regions_bp
+    from .shortlists.views import bp as shortlists_bp
     from .tenders.views import bp as tenders_bp
 
-    for blueprint in (main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, regions_bp,
-                      admin_bp, jobs_bp, audit_bp, notifications_bp, api_bp):
+    for blueprint in (
+        main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, shortlists_bp,
+        regions_bp, admin_bp, jobs_bp, audit_bp, notifications_bp, api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

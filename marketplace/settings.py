@@ -33,6 +33,11 @@ def _coerce(raw: str, default: Any) -> Any:
         raise ConfigurationError(f"expected a boolean, got {raw!r}")
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, dict):
+        value = json.loads(raw)
+        if not isinstance(value, dict):
+            raise ConfigurationError("expected a JSON object")
+        return value
     if isinstance(default, list):
         raw = raw.strip()
         if raw.startswith("["):

@@ -49,11 +49,15 @@ class IsolatedClient(FlaskClient):
     """Each request runs in its own app context, as in production.
 
     Without this, requests would reuse the test's pushed app context and share
-    its `g`, its database session and Flask-Babel's cached locale. After each
-    request the test's session is expired so it reads what the request wrote.
+    its `g`, its database session and Flask-Babel's cached locale. The test's
+    session is committed before each request and expired after it, so the
+    request sees what the test set up and the test reads what the request wrote.
     """
 
     def open(self, *args, **kwargs):
+        # What the test set up is committed before a client acts, as it would be in real life; an
+        # open transaction here would hold locks the request then waits for.
+        db.session.commit()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.expire_all()

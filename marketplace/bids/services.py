@@ -134,6 +134,9 @@ def submit(lot: Lot, party: Party, data: BidInput, *, by: User, expected_version
     except StaleDataError:
         db.session.rollback()
         raise StaleBid(_l("This bid was submitted at the same moment elsewhere. Reload it and check the receipt."))
+    from marketplace.shortlists.invitations import mark_bid
+
+    mark_bid(bid.tender_id, bid.party_id)
     # The content stays sealed: the audit trail records only the receipt.
     audit.record("bid.submit", bid, summary={"tender": bid.tender_id, "lot": lot.number, "receipt": bid.receipt_hash,
                                              "submission": bid.submissions})

@@ -33,6 +33,7 @@ from .organisations import (
     StandingFlag,
     StandingFlagKind,
 )
+from .shortlists import DeclineReason, InvitationStatus, MatchResult, TenderInvitation
 from .tenders import (
     Amendment,
     Attachment,
@@ -47,6 +48,10 @@ from .tenders import (
 )
 
 __all__ = [
+    "DeclineReason",
+    "InvitationStatus",
+    "MatchResult",
+    "TenderInvitation",
     "Amendment",
     "Attachment",
     "Bid",

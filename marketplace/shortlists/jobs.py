@@ -1,8 +1,13 @@
-"""Re-ranking requests. Until the matcher exists the job only records the request."""
+"""Ranking jobs: rank a tender when it is published or amended, re-rank what an organisation's change affects."""
 
 from marketplace.extensions import db
 from marketplace.jobs import enqueue, job
-from marketplace.models import RerankRequest
+from marketplace.models import RerankRequest, Tender, TenderStatus, utcnow
+
+
+def request_ranking(tender: Tender, reason: str) -> None:
+    """Queue one ranking of the tender (a run already waiting covers later requests too)."""
+    enqueue(rank_tender, tender.id, key=tender.id, description=f"Rank providers for {tender.reference} ({reason})")
 
 
 def request_rerank_for_organisation(party_id: int, reason: str) -> None:
@@ -15,9 +20,26 @@ def request_rerank_for_organisation(party_id: int, reason: str) -> None:
             description=f"Re-rank tenders for organisation #{party_id} ({reason})")
 
 
+@job("shortlists.rank_tender", queue="matching", timeout=1800)
+def rank_tender(tender_id: int) -> dict:
+    from . import services
+
+    tender = db.session.get(Tender, tender_id)
+    if tender is None or tender.status in (TenderStatus.CANCELLED, TenderStatus.FAILED):
+        return {"skipped": True}
+    summary = services.rank_tender(tender)
+    return {"lots": {str(number): counts for number, counts in summary.items()}}
+
+
 @job("shortlists.rerank_organisation", queue="matching")
 def rerank_for_organisation(party_id: int, reason: str) -> dict:
+    from . import services
+
     request = RerankRequest(party_id=party_id, reasons=reason[:500])
     db.session.add(request)
+    tender_ids = services.open_tenders_for(party_id)
+    for tender in db.session.scalars(db.select(Tender).where(Tender.id.in_(tender_ids))):
+        request_ranking(tender, f"organisation #{party_id} changed")
+    request.processed_at = utcnow()
     db.session.flush()
-    return {"recorded": request.id}
+    return {"recorded": request.id, "tenders": tender_ids}

@@ -38,6 +38,7 @@ from marketplace.models import (
     User,
     utcnow,
 )
+from marketplace.shortlists.jobs import request_ranking
 
 from . import notices
 
@@ -235,6 +236,7 @@ def publish(tender: Tender, *, by: User, now: datetime | None = None) -> None:
     db.session.flush()
     audit.record("tender.publish", tender, summary={"deadline": tender.deadline, "reference": tender.reference})
     schedule_close(tender)
+    request_ranking(tender, "published")
     notices.tender_published(tender)
 
 
@@ -287,6 +289,7 @@ def amend(tender: Tender, changes: dict, *, summary: str, material: bool, by: Us
                                                   "changes": _jsonable(recorded)})
     if "deadline" in recorded:
         schedule_close(tender)
+    request_ranking(tender, f"amendment {number}")
     notices.tender_amended(tender, amendment)
     return amendment
 

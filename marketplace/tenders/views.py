@@ -33,6 +33,8 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.organisations import documents
+from marketplace.shortlists import invitations
+from marketplace.shortlists.forecast import forecast
 from marketplace.web import acting_for, attach_error, commit_or_flash, flash_form_errors, render_form_page
 
 from . import attachments, services
@@ -134,9 +136,12 @@ def detail(tender_id: int):
         organisations = current_user.parties_of_kind(PartyKind.ORGANISATION)
         today = to_local(now).date()
         context["organisations"] = [{
-            "party": party,
+            "party": party, "invitation": invitations.invitation_for(tender.id, party.id),
             "lots": [(lot, assess_for_lot(party, lot, today), bidding.own_bid(lot, party)) for lot in tender.lots],
         } for party in organisations]
+        for party in organisations:
+            invitations.mark_viewed(tender.id, party.id)
+        db.session.commit()
     show_opening = tender.opened_at is not None and (
         context["manages"] or any(entry["party"].id in _bidder_ids(tender) for entry in context["organisations"]))
     context["opening"] = services.opening_record(tender) if show_opening else None
@@ -292,6 +297,7 @@ def manage(tender_id: int):
         documents=attachments.for_tender(tender.id),
         bid_count=bidding.bid_count(tender.id), now=utcnow(), METHOD_LABELS=METHOD_LABELS,
         eligibility={bid.id: assess_for_lot(bid.party, bid.lot, to_local(tender.opened_at).date()) for bid in bids},
+        forecast=forecast(tender) if tender.status in (TenderStatus.DRAFT, TenderStatus.PUBLISHED) else None,
         reason_form=ReasonForm(), answer_form=AnswerForm(), rerun_form=RerunForm(
             procurement_method=ProcurementMethod.COMPETITIVE_CONSULTATION.value))
 

@@ -1,0 +1,131 @@
+"""Ranking on publish, the shortlist, invitations and the competition forecast."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.models import (
+    BackgroundJob,
+    InvitationStatus,
+    JobStatus,
+    MatchResult,
+    Notification,
+    PartyKind,
+    PartyStatus,
+    TenderInvitation,
+    utcnow,
+)
+from marketplace.shortlists.forecast import forecast
+from marketplace.tenders import services
+
+from ..conftest import post_form
+from ..factories import UserFactory, organisation, party_admin
+
+EN = {"Accept-Language": "en"}
+
+
+def market(n: int = 5):
+    """n Baoji elderly-care providers (3A) and a Shanghai distractor."""
+    users = []
+    for serial in range(1, n + 1):
+        user = UserFactory()
+        organisation(f"宝鸡养老服务中心{serial}", areas=("610300",), categories=("elderly.short_stay",), admin=user,
+                     serial=100 + serial, grade="3A")
+        users.append(user)
+    organisation("上海文艺团体", home_region="310114", areas=("310114",), categories=("community.neighbourhood",),
+                 serial=199)
+    return users
+
+
+def draft(agency_user, agency, **lot_rules):
+    return services.create_draft(agency, services.TenderInput(
+        title="短期托养服务", description="为受助老人提供短期托养与照料", category_code="elderly.short_stay",
+        procurement_method=services.ProcurementMethod.OPEN_TENDER, service_start=utcnow().date(),
+        service_end=utcnow().date() + timedelta(days=365), evaluation_method=services.EvaluationMethod.COMPREHENSIVE,
+        deadline=utcnow() + timedelta(days=25), price_weight=30),
+        [services.LotInput(title="托养", pricing_unit=services.PricingUnit.PERSON_DAY, quantity=Decimal(1000),
+                           ceiling_unit_price=Decimal(50), regions=["610300"], **lot_rules)],
+        [services.CriterionInput("方案", 70)], by=agency_user)
+
+
+def test_publishing_ranks_and_the_agency_invites_the_top(app, client, login, run_jobs):
+    users = market()
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency)
+    services.publish(tender, by=agency_user)
+    run_jobs()
+    job = db.session.scalar(select(BackgroundJob).where(BackgroundJob.func_name == "shortlists.rank_tender"))
+    assert job.status == JobStatus.FINISHED
+    results = db.session.scalars(select(MatchResult).order_by(MatchResult.rank)).all()
+    assert len(results) == 6 and results[-1].party.name == "上海文艺团体" and not results[-1].eligible
+    assert all(r.eligible for r in results[:5]) and results[0].components["relevance"] > 0
+    login(agency_user)
+    page = client.get(f"/tenders/{tender.id}/shortlist", headers=EN).get_data(as_text=True)
+    assert "宝鸡养老服务中心1" in page and "Category fit" in page
+    response = post_form(client, f"/tenders/{tender.id}/invitations", {"top": "3"},
+                         token_from=f"/tenders/{tender.id}/shortlist")
+    assert response.status_code == 302
+    sent = db.session.scalars(select(TenderInvitation)).all()
+    assert len(sent) == 3 and all(i.status == InvitationStatus.SENT for i in sent)
+    run_jobs()
+    assert db.session.scalar(select(Notification).where(Notification.kind == "tender.invitation")) is not None
+
+    # An invited organisation views the tender and declines with a structured reason.
+    invited = sent[0]
+    member = next(u for u in users if u.membership_in(invited.party_id))
+    org_client = login(member, test_client=app.test_client())
+    org_client.get(f"/tenders/{tender.id}")
+    assert db.session.get(TenderInvitation, invited.id).status == InvitationStatus.VIEWED
+    post_form(org_client, f"/invitations/tender/{invited.id}/decline", {"reason": "capacity"},
+              token_from=f"/tenders/{tender.id}")
+    assert db.session.get(TenderInvitation, invited.id).decline_reason.value == "capacity"
+    page = client.get(f"/tenders/{tender.id}/shortlist", headers=EN).get_data(as_text=True)
+    assert "No capacity 1" in page
+
+
+def test_forecast_and_remedy_on_a_draft(client, login):
+    market(4)
+    organisation("宝鸡二级养老机构", areas=("610300",), categories=("elderly.short_stay",), grade="2A", serial=150)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency, min_grade="4A")
+    [lot_forecast] = forecast(tender)
+    assert lot_forecast.eligible == 0 and lot_forecast.risk == "high"
+    remedy = next(r for r in lot_forecast.remedies if r.key == "min_grade=3A")
+    assert remedy.gain == 4
+    login(agency_user)
+    page = client.get(f"/tenders/{tender.id}/manage", headers=EN).get_data(as_text=True)
+    assert "High risk" in page and "accept grade 3A" in page
+    response = post_form(client, f"/lots/{tender.lots[0].id}/remedy", {"key": "min_grade=3A"},
+                         token_from=f"/tenders/{tender.id}/manage")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert tender.lots[0].min_grade == "3A"
+    assert forecast(tender)[0].eligible == 4
+
+
+def test_tender_whose_rules_exclude_everyone(client, login):
+    market(2)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency, min_social_workers=500)
+    [lot_forecast] = forecast(tender)
+    assert lot_forecast.eligible == 0 and any(r.rule == "min_social_workers" for r in lot_forecast.remedies) is False
+    login(agency_user)
+    assert client.get(f"/tenders/{tender.id}/manage", headers=EN).status_code == 200
+
+
+def test_organisation_change_reranks_open_tenders(run_jobs):
+    market(3)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency)
+    services.publish(tender, by=agency_user)
+    run_jobs()
+    first = {r.party_id: r.computed_at for r in db.session.scalars(select(MatchResult))}
+    from marketplace.shortlists.jobs import request_rerank_for_organisation
+
+    request_rerank_for_organisation(next(iter(first)), "test")
+    run_jobs()
+    assert all(r.computed_at > first[r.party_id] for r in db.session.scalars(select(MatchResult)))
