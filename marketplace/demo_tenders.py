@@ -195,4 +195,10 @@ def load_demo_tenders(baoji: Party, jiading: Party, station_user: User, dpf_user
                  ceiling_unit_price=Decimal(200), regions=["310114"])], [], by=dpf_user)
     created += 2
     db.session.flush()
+    # Every tender that reached the market has its shortlist (the re-run's forecast is high-risk).
+    from marketplace.shortlists import services as shortlists
+
+    providers = shortlists.provider_profiles()
+    for tender in (short_stay, child, posts, home_care, relief, rerun, cancelled):
+        shortlists.rank_tender(tender, providers=providers)
     return created

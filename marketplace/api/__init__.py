@@ -90,6 +90,7 @@ from marketplace.accounts import api as _accounts_api  # noqa: E402,F401
 from marketplace.jobs import api as _jobs_api  # noqa: E402,F401
 from marketplace.notifications import api as _notifications_api  # noqa: E402,F401
 from marketplace.organisations import api as _organisations_api  # noqa: E402,F401
+from marketplace.shortlists import api as _shortlists_api  # noqa: E402,F401
 from marketplace.tenders import api as _tenders_api  # noqa: E402,F401
 
 from . import openapi as _openapi  # noqa: E402,F401

@@ -66,6 +66,7 @@ __all__ = [
     "Weights",
     "rank",
     "rank_naive",
+    "unmet_lower_bound",
 ]
 
 MATCHER_VERSION = "1.0.0"  # stored with each set of results; bump when scores or ordering change

@@ -159,3 +159,30 @@ def open_tenders_for(party_id: int) -> list[int]:
     return list(db.session.scalars(select(Tender.id).where(
         Tender.status == TenderStatus.PUBLISHED,
         (Tender.category_code.in_(categories)) | (Tender.id.in_(ranked)))))
+
+
+def recommendations(party: Party, *, limit: int = 50) -> list[MatchResult]:
+    """'Tenders for you': open tenders where the organisation is eligible or one rule short, best first."""
+    return list(db.session.scalars(
+        select(MatchResult).join(Tender, Tender.id == MatchResult.tender_id)
+        .where(MatchResult.party_id == party.id, Tender.status == TenderStatus.PUBLISHED, MatchResult.unmet <= 1)
+        .order_by(MatchResult.eligible.desc(), MatchResult.score.desc()).limit(limit)))
+
+
+def reference_prices() -> list[dict]:
+    """The reference price range (25th-75th percentile of awarded unit prices) per category and unit."""
+    import statistics
+
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for category, unit, price in db.session.execute(
+            select(Tender.category_code, Lot.pricing_unit, Bid.unit_price).join(Lot, Lot.id == Bid.lot_id)
+            .join(Tender, Tender.id == Bid.tender_id)
+            .where(Bid.awarded.is_(True), Tender.status.in_([TenderStatus.AWARDED, TenderStatus.AWARD_NOTICE]))):
+        groups[(category, unit.value)].append(float(price))
+    rows = []
+    for (category, unit), prices in sorted(groups.items()):
+        low, high = (statistics.quantiles(prices, n=4, method="inclusive")[0::2] if len(prices) > 1
+                     else (prices[0], prices[0]))
+        rows.append({"category": category, "unit": unit, "p25": round(low, 2), "p75": round(high, 2),
+                     "median": round(statistics.median(prices), 2), "awards": len(prices)})
+    return rows

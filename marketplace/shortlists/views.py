@@ -71,6 +71,26 @@ def invite(tender_id: int):
     return redirect(url_for("shortlists.shortlist", tender_id=tender.id))
 
 
+@bp.get("/tenders/for-you")
+@login_required
+def for_you():
+    from marketplace.models import PartyKind
+
+    organisations = current_user.parties_of_kind(PartyKind.ORGANISATION)
+    entries = [(party, services.recommendations(party)) for party in organisations]
+    ids = {r.tender_id for _party, results in entries for r in results}
+    titles = dict(db.session.execute(select(Tender.id, Tender.title).where(Tender.id.in_(ids))).all()) if ids else {}
+    return render_template("shortlists/for_you.html", entries=entries, tender_titles=titles)
+
+
+@bp.get("/reference-prices")
+def reference_prices():
+    from marketplace.tenders.forms import UNIT_LABELS
+
+    return render_template("shortlists/reference_prices.html", rows=services.reference_prices(),
+                           UNIT_LABELS=UNIT_LABELS)
+
+
 @bp.post("/lots/<int:lot_id>/remedy")
 @login_required
 def apply_remedy(lot_id: int):

@@ -129,3 +129,37 @@ def test_organisation_change_reranks_open_tenders(run_jobs):
     request_rerank_for_organisation(next(iter(first)), "test")
     run_jobs()
     assert all(r.computed_at > first[r.party_id] for r in db.session.scalars(select(MatchResult)))
+
+
+def test_recommendations_forecast_and_reference_prices_through_pages_and_api(client, login, run_jobs):
+    from marketplace.accounts import tokens
+
+    users = market(3)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency)
+    services.publish(tender, by=agency_user)
+    run_jobs()
+    member = users[0]
+    party_id = member.memberships[0].party_id
+    login(member)
+    page = client.get("/tenders/for-you", headers=EN).get_data(as_text=True)
+    assert "短期托养服务" in page and "Eligible" in page
+    _token, plain = tokens.create_token(member, "t", None)
+    agency_token = tokens.create_token(agency_user, "t", None)[1]
+    db.session.commit()
+    body = client.get(f"/api/v1/organisations/{party_id}/recommendations",
+                      headers={"Authorization": f"Bearer {plain}"}).json
+    assert body["tenders"][0]["tender_id"] == tender.id
+    assert client.get(f"/api/v1/tenders/{tender.id}/forecast",
+                      headers={"Authorization": f"Bearer {plain}"}).status_code == 403
+    forecast_body = client.get(f"/api/v1/tenders/{tender.id}/forecast",
+                               headers={"Authorization": f"Bearer {agency_token}"}).json
+    assert forecast_body["lots"][0]["eligible"] == 3 and forecast_body["lots"][0]["risk"] == "medium"
+    shortlist_body = client.get(f"/api/v1/tenders/{tender.id}/shortlist",
+                                headers={"Authorization": f"Bearer {agency_token}"}).json
+    assert len(shortlist_body["lots"][0]["eligible"]) == 3
+    invited = client.post(f"/api/v1/tenders/{tender.id}/invitations", json={"top": 2},
+                          headers={"Authorization": f"Bearer {agency_token}"}).json
+    assert len(invited["invited"]) == 2
+    assert client.get("/api/v1/reference-prices").json == {"prices": []}
+    assert client.get("/reference-prices", headers=EN).status_code == 200
