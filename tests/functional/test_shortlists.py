@@ -12,6 +12,7 @@ from marketplace.models import (
     BackgroundJob,
     InvitationStatus,
     JobStatus,
+    Lot,
     MatchResult,
     Notification,
     PartyKind,
@@ -163,3 +164,40 @@ def test_recommendations_forecast_and_reference_prices_through_pages_and_api(cli
     assert len(invited["invited"]) == 2
     assert client.get("/api/v1/reference-prices").json == {"prices": []}
     assert client.get("/reference-prices", headers=EN).status_code == 200
+
+
+def test_two_ranking_requests_share_one_run_and_a_failed_run_keeps_the_old_shortlist(run_jobs, monkeypatch):
+    from marketplace.matching import scoring
+    from marketplace.shortlists.jobs import request_ranking
+
+    market(3)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency)
+    tender.lots.append(Lot(number=2, title="第二包", regions=["610300"],
+                                    pricing_unit=services.PricingUnit.PERSON_DAY, quantity=Decimal(500),
+                                    ceiling_unit_price=Decimal(50), required_credentials=[]))
+    services.publish(tender, by=agency_user)
+    request_ranking(tender, "again")  # while the first run waits: the same run
+    runs = db.session.scalars(select(BackgroundJob).where(BackgroundJob.func_name == "shortlists.rank_tender")).all()
+    assert len(runs) == 1
+    run_jobs()
+    before = {(r.lot_id, r.party_id): r.computed_at for r in db.session.scalars(select(MatchResult))}
+    assert len(before) == 8  # 4 organisations x 2 lots
+
+    real_rank = scoring.rank
+    calls = []
+
+    def fail_on_second_lot(query, *args, **kwargs):
+        calls.append(query.lot_id)
+        if len(calls) % 2 == 0:
+            raise RuntimeError("matcher crashed halfway")
+        return real_rank(query, *args, **kwargs)
+
+    monkeypatch.setattr(scoring, "rank", fail_on_second_lot)
+    request_ranking(tender, "will fail")
+    run_jobs()
+    failed = db.session.scalars(select(BackgroundJob).where(BackgroundJob.func_name == "shortlists.rank_tender")
+                                .order_by(BackgroundJob.id.desc())).first()
+    assert failed.status == JobStatus.FAILED and failed.attempts == failed.max_attempts
+    after = {(r.lot_id, r.party_id): r.computed_at for r in db.session.scalars(select(MatchResult))}
+    assert after == before  # nothing half-written: the first lot's new results were rolled back
