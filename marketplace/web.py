@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from pathlib import Path
 
-from flask import Flask, flash, g, render_template, request
+from flask import Flask, abort, flash, g, render_template, request, send_file
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -123,6 +124,22 @@ def flash_form_errors(form) -> None:
     """For small forms posted from another page: show their field errors as flash messages."""
     for errors in form.errors.values():
         flash(" ".join(str(error) for error in errors), "danger")
+
+
+def send_stored_document(locate: Callable[[], Path], mime_type: str, download_name: str):
+    """An uploaded document as a download that no shared cache keeps; 404 when it is gone.
+
+    `locate` returns the file's path, raising FileNotFoundError for a name outside its folder.
+    """
+    try:
+        path = locate()
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype=mime_type, as_attachment=True, download_name=download_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def render_form_page(template: str, form, **context):

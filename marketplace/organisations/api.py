@@ -8,7 +8,7 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from marketplace import catalogue, regions
-from marketplace.api import api_error, bp, domain_error_response, json_body, token_required
+from marketplace.api import api_error, bp, commit_or_error, json_body, token_required
 from marketplace.authz import authorize, can
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -205,7 +205,8 @@ def update_profile(party_id: int):
     """
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
-    try:
+
+    def save():
         body = json_body()
         try:
             legal_form = LegalForm(body.get("legal_form"))
@@ -218,12 +219,9 @@ def update_profile(party_id: int):
                                      grade_awarded_on=_date(body, "grade_awarded_on"), **values)
         if "name" in body or "name_en" in body:
             services.rename(party, str(body.get("name") or party.name), body.get("name_en", party.name_en))
-        services.save_profile(party, data, today=local_today())
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return domain_error_response(error)
-    return jsonify(organisation_json(party, db.session.get(OrganisationProfile, party.id), private=True))
+        return services.save_profile(party, data, today=local_today())
+
+    return commit_or_error(save, lambda profile: jsonify(organisation_json(party, profile, private=True)))
 
 
 @bp.put("/organisations/<int:party_id>/areas")
@@ -259,16 +257,14 @@ def update_areas(party_id: int):
     """
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
-    try:
+
+    def save():
         codes = json_body().get("regions")
         if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
             raise DomainError(_("regions must be a list of division codes."), field="regions")
-        kept = services.set_service_areas(party, codes)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return domain_error_response(error)
-    return jsonify(regions=kept)
+        return services.set_service_areas(party, codes)
+
+    return commit_or_error(save, lambda kept: jsonify(regions=kept))
 
 
 @bp.post("/organisations/<int:party_id>/capabilities")
@@ -297,13 +293,8 @@ def add_capability(party_id: int):
     """
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
-    try:
-        capability = services.save_capability(party, _capability_input(json_body()))
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return domain_error_response(error)
-    return jsonify(capability_json(capability)), 201
+    return commit_or_error(lambda: services.save_capability(party, _capability_input(json_body())),
+                           lambda capability: (jsonify(capability_json(capability)), 201))
 
 
 @bp.put("/capabilities/<int:capability_id>")
@@ -334,13 +325,8 @@ def update_capability(capability_id: int):
     capability = db.get_or_404(Capability, capability_id)
     party = _organisation(capability.party_id)
     authorize(g.api_user, "edit_organisation", party)
-    try:
-        services.save_capability(party, _capability_input(json_body()), capability)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return domain_error_response(error)
-    return jsonify(capability_json(capability))
+    return commit_or_error(lambda: services.save_capability(party, _capability_input(json_body()), capability),
+                           lambda saved: jsonify(capability_json(saved)))
 
 
 @bp.delete("/capabilities/<int:capability_id>")
@@ -438,7 +424,8 @@ def add_credential(party_id: int):
     party = _organisation(party_id)
     authorize(g.api_user, "edit_organisation", party)
     form = request.form
-    try:
+
+    def add():
         try:
             kind = CredentialType(form.get("type"))
         except ValueError:
@@ -452,12 +439,9 @@ def add_credential(party_id: int):
                                         expires_on=_date(form, "expires_on"))
         upload = request.files.get("document")
         document = (upload.read(MAX_DOCUMENT_BYTES + 1), upload.filename) if upload and upload.filename else None
-        credential = services.add_credential(party, data, document, today=local_today())
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return domain_error_response(error)
-    return jsonify(credential_json(credential, local_today())), 201
+        return services.add_credential(party, data, document, today=local_today())
+
+    return commit_or_error(add, lambda credential: (jsonify(credential_json(credential, local_today())), 201))
 
 
 @bp.get("/organisations/<int:party_id>/members")

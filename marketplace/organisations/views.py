@@ -13,7 +13,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -44,6 +43,7 @@ from marketplace.web import (
     commit_or_show_on_form,
     flash_form_errors,
     render_form_page,
+    send_stored_document,
 )
 
 from . import documents, queries, services, transfer
@@ -310,16 +310,8 @@ def credential_document(credential_id: int):
     authorize(current_user, "view_document", credential)
     if not credential.document_name:
         abort(404)
-    try:
-        path = documents.path_of(credential.document_name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=credential.document_type, as_attachment=True,
-                         download_name=credential.document_filename or path.name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_document(lambda: documents.path_of(credential.document_name), credential.document_type,
+                                credential.document_filename or credential.document_name)
 
 
 @bp.route("/<int:party_id>/projects", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -35,7 +35,14 @@ from marketplace.models import (
 from marketplace.organisations import documents
 from marketplace.shortlists import invitations
 from marketplace.shortlists.forecast import forecast
-from marketplace.web import acting_for, attach_error, commit_or_flash, flash_form_errors, render_form_page
+from marketplace.web import (
+    acting_for,
+    attach_error,
+    commit_or_flash,
+    flash_form_errors,
+    render_form_page,
+    send_stored_document,
+)
 
 from . import attachments, services
 from .eligibility import assess_for_lot
@@ -479,15 +486,7 @@ def attachment(attachment_id: int):
         _tender(item.tender_id)
     else:
         authorize(current_user, "view", db.get_or_404(Bid, item.bid_id))
-    try:
-        path = attachments.path_of(item)
-    except FileNotFoundError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=item.mime_type, as_attachment=True, download_name=item.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_stored_document(lambda: attachments.path_of(item), item.mime_type, item.filename)
 
 
 @bp.app_context_processor
