@@ -98,3 +98,6 @@ CLOSE_GRACE_SECONDS = 5
 # marketplace/matching/scoring.py (Weights).
 MATCHER_WEIGHTS = {"relevance": 0.30, "category": 0.15, "proximity": 0.15, "experience": 0.10,
                    "past_performance": 0.10, "capacity": 0.08, "price": 0.07, "responsiveness": 0.05}
+# A worker keeps the market (profiles and relevance index) in memory and refreshes changed
+# organisations; it reloads everything after this many seconds (0: load on every use).
+MATCHER_MARKET_MAX_AGE = 900

@@ -78,6 +78,20 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(organisations_cli)
 
+    matcher_cli = AppGroup("matcher", help="Matcher commands.")
+
+    @matcher_cli.command("rank-open")
+    def rank_open() -> None:
+        """Queue a ranking of every open tender (after changing MATCHER_WEIGHTS or upgrading the matcher)."""
+        from marketplace.jobs import enqueue
+        from marketplace.shortlists.jobs import rank_open_tenders
+
+        enqueue(rank_open_tenders, description="Rank all open tenders")
+        db.session.commit()
+        click.echo("Queued: every open tender will be ranked again.")
+
+    app.cli.add_command(matcher_cli)
+
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
     def worker(burst: bool) -> None:

@@ -197,8 +197,9 @@ def load_demo_tenders(baoji: Party, jiading: Party, station_user: User, dpf_user
     db.session.flush()
     # Every tender that reached the market has its shortlist (the re-run's forecast is high-risk).
     from marketplace.shortlists import services as shortlists
+    from marketplace.shortlists.market import Market
 
-    providers = shortlists.provider_profiles()
+    market = Market.load()
     for tender in (short_stay, child, posts, home_care, relief, rerun, cancelled):
-        shortlists.rank_tender(tender, providers=providers)
+        shortlists.rank_tender(tender, market=market)
     return created

@@ -11,6 +11,7 @@ from rq import Worker
 from rq.serializers import JSONSerializer
 
 from marketplace.extensions import db
+from marketplace.jobs.queueing import recover_lost_jobs
 from marketplace.jobs.schedule import schedule_daily_jobs
 
 
@@ -27,6 +28,9 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
         )
     with app.app_context():
         schedule_daily_jobs()
+        recovered = recover_lost_jobs()
+        if recovered:
+            logging.getLogger(__name__).warning("re-sent %d waiting job(s) that Redis had lost", recovered)
         engine = db.engine
         # Each job runs in a forked work horse: it must open its own database
         # connections, never reuse the parent's pooled ones.

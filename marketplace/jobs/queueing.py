@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import current_app
 from rq import Retry
+from rq.job import Job
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -107,15 +108,30 @@ def recover_in_process_jobs() -> int:
     """In-process mode keeps its queue in memory: when the web process starts, hand it again
     every run the database still shows as waiting, and mark runs cut off mid-way as failed.
     Returns how many runs were re-sent."""
-    waiting = db.session.scalars(select(BackgroundJob).where(
-        BackgroundJob.status.in_([JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.RETRYING]))).all()
     for record in db.session.scalars(select(BackgroundJob).where(BackgroundJob.status == JobStatus.RUNNING)):
         record.status = JobStatus.FAILED
         record.error = "Interrupted: the process running this job stopped before it ended."
     db.session.commit()
-    for record in waiting:
+    return _resend(_waiting())
+
+
+def recover_lost_jobs() -> int:
+    """Hand Redis again every waiting run it no longer holds (Redis restarted without persistence, or
+    lost it on the way). The worker calls this when it starts; a run Redis still holds is left alone.
+    Returns how many runs were re-sent."""
+    connection = job_backend().connection
+    return _resend([record for record in _waiting() if not Job.exists(record.rq_job_id, connection=connection)])
+
+
+def _waiting() -> list[BackgroundJob]:
+    return list(db.session.scalars(select(BackgroundJob).where(
+        BackgroundJob.status.in_([JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.RETRYING]))))
+
+
+def _resend(records: list[BackgroundJob]) -> int:
+    for record in records:
         _send_to_redis(record.id, spec_for(record.func_name), record.rq_job_id, record.scheduled_for)
-    return len(waiting)
+    return len(records)
 
 
 @event.listens_for(Session, "after_commit")

@@ -121,6 +121,33 @@ class RelevanceIndex:
         columns = columns[columns >= 0]
         return self._from(self.ids[columns], sparse.csr_matrix(self.postings[:, columns]), self.vectorizer)
 
+    def with_documents(self, documents: Mapping[int, str]) -> RelevanceIndex:
+        """A copy where these providers' statements replace (or join) the indexed ones, keeping vocabulary and IDF.
+
+        The cheap update for one changed organisation in a large market: its text is vectorised with the fitted
+        vocabulary (n-grams the corpus never had are dropped until the next full ``build``), its old column is
+        cleared and the new one added, in time linear in the index's size but without refitting.
+        """
+        if self.vectorizer is None:
+            texts = dict(zip(self.ids.tolist(), [""] * len(self.ids), strict=True))
+            return self.build({**texts, **documents})
+        ids = np.fromiter((int(key) for key in documents), dtype=np.int64, count=len(documents))
+        columns = self.columns_of(ids)
+        added = ids[columns < 0]
+        all_ids = np.concatenate([self.ids, added])
+        columns[columns < 0] = np.arange(len(self.ids), len(all_ids))
+        keep = np.ones(len(all_ids), dtype=np.float32)
+        keep[columns] = 0.0
+        postings = sparse.csr_matrix((self.postings.data, self.postings.indices, self.postings.indptr),
+                                     shape=(self.postings.shape[0], len(all_ids)))
+        postings = postings @ sparse.diags(keep, format="csr")
+        vectors = sparse.coo_matrix(self.vectorizer.transform([text or "" for text in documents.values()]))
+        fresh = sparse.csr_matrix((vectors.data, (vectors.col, columns[vectors.row])), shape=postings.shape,
+                                  dtype=np.float32)
+        postings = (postings + fresh).tocsr()
+        postings.eliminate_zeros()
+        return self._from(all_ids, postings, self.vectorizer)
+
     def _similarities(self, queries: list[str], columns: np.ndarray | None) -> np.ndarray:
         """Cosines, one row per query, one column per entry of `columns` (every document if None; -1 gives 0)."""
         width = len(self.ids) if columns is None else len(columns)

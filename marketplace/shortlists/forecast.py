@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import select
 
@@ -20,7 +21,8 @@ from marketplace.matching.eligibility import GRADES, assess
 from marketplace.matching.scoring import ProviderProfile
 from marketplace.models import Bid, Lot, Tender, TenderStatus, utcnow
 
-from .services import lot_query, provider_profiles
+from .market import current_market
+from .services import lot_query
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def forecast(tender: Tender, *, on: date | None = None, providers: list[Provider
     from marketplace.organisations.jobs import local_today
 
     on = on or local_today()
-    providers = providers if providers is not None else provider_profiles()
+    providers = providers if providers is not None else current_market().profiles
     result = []
     for lot in tender.lots:
         query = lot_query(lot)
@@ -122,13 +124,37 @@ def _remedies(lot: Lot, requirements, providers, on: date, eligible: set[int]) -
                             list(dict.fromkeys(wider_regions)),
                             gain(serves_regions=tuple(dict.fromkeys(wider_regions))),
                             {"region": ",".join(dict.fromkeys(wider_regions))}))
+    parts = split_regions(requirements.serves_regions)
+    if len(parts) > 1:
+        reachable = set().union(*(_eligible_ids(replace(requirements, serves_regions=(code,)), providers, on)
+                                  for code in parts))
+        found.append(Remedy("split=" + ",".join(parts), "split", parts, len(reachable - eligible),
+                            {"lots": len(parts)}))
     deadline = lot.tender.deadline
     if deadline is not None and (deadline - utcnow()).days < 20:
         found.append(Remedy("longer_period", "deadline", None, 0, applicable=False))
     return sorted((r for r in found if r.gain > 0 or not r.applicable), key=lambda r: -r.gain)
 
 
-RELAXABLE = {"min_grade", "required_credentials", "min_years_registered", "min_social_workers",
+MAX_SPLIT = 20  # lots one split may create
+
+
+def split_regions(codes: tuple[str, ...]) -> list[str]:
+    """The regions of the lots a split would create: each listed region, or the parts of a single city or province.
+
+    A provider must serve every region of a lot, so a lot over a whole city shuts out the county-based
+    providers; one lot per county lets each bid where it works.
+    """
+    if len(codes) > 1:
+        return list(codes)
+    if len(codes) == 1:
+        parts = [region.code for region in regions.children(codes[0])]
+        if 1 < len(parts) <= MAX_SPLIT:
+            return parts
+    return []
+
+
+RELAXABLE = {"split", "min_grade", "required_credentials", "min_years_registered", "min_social_workers",
              "min_annual_capacity", "based_in", "regions"}
 
 
@@ -142,7 +168,33 @@ def apply_remedy(lot: Lot, rule: str, value) -> dict:
         raise DomainError(_l("Remedies are applied to drafts; a published tender changes by amendment."))
     if rule not in RELAXABLE:
         raise DomainError(_l("This remedy cannot be applied automatically."))
+    if rule == "split":
+        return _split(lot, list(value))
     old = getattr(lot, rule)
     setattr(lot, rule, value)
     db.session.flush()
     return {rule: [old, value]}
+
+
+def _split(lot: Lot, parts: list[str]) -> dict:
+    """One lot per region, the quantity shared out (the last lot takes the remainder); other fields copied."""
+    tender, extra = lot.tender, len(parts) - 1
+    for later in sorted((other for other in tender.lots if other.number > lot.number), key=lambda o: -o.number):
+        later.number += extra
+        db.session.flush()  # one at a time: (tender, number) is unique
+    copied = {column.key: getattr(lot, column.key) for column in Lot.__table__.columns
+              if column.key not in ("id", "tender_id", "number", "title", "regions", "quantity", "result")}
+    share = (lot.quantity / len(parts)).quantize(Decimal("1") if lot.quantity == lot.quantity.to_integral()
+                                                 else Decimal("0.01"), rounding=ROUND_DOWN)
+    title, total = lot.title, lot.quantity
+    for position, code in enumerate(parts):
+        quantity = share if position < extra else total - share * extra
+        region = regions.get(code)
+        name = f"{title}（{region.name('zh_Hans') if region else code}）"[:200]
+        if position == 0:
+            lot.title, lot.regions, lot.quantity = name, [code], quantity
+        else:
+            tender.lots.append(Lot(number=lot.number + position, title=name, regions=[code], quantity=quantity,
+                                   **copied))
+    db.session.flush()
+    return {"split": [lot.number, parts]}

@@ -37,9 +37,16 @@ def rerank_for_organisation(party_id: int, reason: str) -> dict:
 
     request = RerankRequest(party_id=party_id, reasons=reason[:500])
     db.session.add(request)
-    tender_ids = services.open_tenders_for(party_id)
-    for tender in db.session.scalars(db.select(Tender).where(Tender.id.in_(tender_ids))):
-        request_ranking(tender, f"organisation #{party_id} changed")
-    request.processed_at = utcnow()
     db.session.flush()
-    return {"recorded": request.id, "tenders": tender_ids}
+    result = services.rerank_organisation(party_id)
+    request.processed_at = utcnow()
+    return {"recorded": request.id, "lots": result["lots"]}
+
+
+@job("shortlists.rank_open_tenders", queue="matching")
+def rank_open_tenders() -> dict:
+    """Queue a ranking of every open tender (after a change of weights or matcher version)."""
+    tenders = db.session.scalars(db.select(Tender).where(Tender.status == TenderStatus.PUBLISHED)).all()
+    for tender in tenders:
+        request_ranking(tender, "all open tenders")
+    return {"queued": len(tenders)}

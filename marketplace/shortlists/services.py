@@ -11,12 +11,12 @@ from collections import defaultdict
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.matching import scoring
-from marketplace.matching.eligibility import CredentialFact, ProviderFacts
-from marketplace.matching.relevance import RelevanceIndex
+from marketplace.matching.eligibility import CredentialFact, ProviderFacts, assess
 from marketplace.models import (
     Bid,
     Capability,
@@ -35,6 +35,8 @@ from marketplace.models import (
     utcnow,
 )
 from marketplace.tenders.eligibility import requirements_for
+
+from .market import Market, current_market
 
 # Beneficiaries a year implied by a lot's quantity, by pricing unit (person-days are spread over
 # stays of about two weeks; posts serve about a hundred people a year).
@@ -119,28 +121,83 @@ def provider_profiles(party_ids: list[int] | None = None) -> list[scoring.Provid
     return result
 
 
-def rank_tender(tender: Tender, *, on: date | None = None, providers=None) -> dict:
-    """Rank every organisation for each lot of the tender and replace its stored shortlists."""
+def _result_row(tender_id: int, lot_id: int, match: scoring.Match, now) -> dict:
+    return {
+        "tender_id": tender_id, "lot_id": lot_id, "party_id": match.provider_id, "rank": match.rank,
+        "score": round(match.score, 4), "eligible": match.eligible, "unmet": len(match.assessment.unmet),
+        "components": {k: round(v, 4) for k, v in match.components.items()}, "reasons": match.reasons,
+        "findings": [{"rule": f.rule, "met": f.met, "code": f.code, "params": f.params}
+                     for f in match.assessment.findings],
+        "matcher_version": scoring.MATCHER_VERSION, "computed_at": now}
+
+
+def rank_tender(tender: Tender, *, on: date | None = None, market: Market | None = None) -> dict:
+    """Rank the market for each lot of the tender and replace its stored shortlists.
+
+    Stored per lot: every eligible and every near-eligible organisation (one rule unmet), with its rank in
+    the full ranking; organisations further off are counted, not stored.
+    """
     from marketplace.organisations.jobs import local_today
 
     on = on or local_today()
-    providers = providers if providers is not None else provider_profiles()
-    index = RelevanceIndex.build({p.provider_id: p.statements for p in providers})
+    market = market or current_market()
+    providers = market.profiles
     summary = {}
     now = utcnow()
     for lot in tender.lots:
-        matches = scoring.rank(lot_query(lot), providers, on=on, weights=weights(), index=index)
+        matches = scoring.rank(lot_query(lot), providers, on=on, weights=weights(), index=market.index,
+                               limit=len(providers))
         db.session.execute(delete(MatchResult).where(MatchResult.lot_id == lot.id))
-        db.session.add_all(MatchResult(
-            tender_id=tender.id, lot_id=lot.id, party_id=m.provider_id, rank=m.rank, score=round(m.score, 4),
-            eligible=m.eligible, unmet=len(m.assessment.unmet), components={k: round(v, 4) for k, v in
-                                                                               m.components.items()},
-            reasons=m.reasons, findings=[{"rule": f.rule, "met": f.met, "code": f.code, "params": f.params}
-                                         for f in m.assessment.findings],
-            matcher_version=scoring.MATCHER_VERSION, computed_at=now) for m in matches)
-        summary[lot.number] = {"ranked": len(matches), "eligible": sum(m.eligible for m in matches)}
-    db.session.flush()
+        if matches:
+            db.session.execute(insert(MatchResult), [_result_row(tender.id, lot.id, m, now) for m in matches])
+        eligible = sum(m.eligible for m in matches)
+        summary[lot.number] = {"ranked": len(providers), "eligible": eligible, "near_eligible": len(matches) - eligible}
     return summary
+
+
+def rerank_organisation(party_id: int, *, on: date | None = None, market: Market | None = None) -> dict:
+    """Update one organisation's place on every open lot's shortlist, without re-ranking anyone else.
+
+    Its match is computed against each open lot with the market's index, so its score is the one a full
+    ranking would give; lots where it is (or was) eligible or near-eligible get its row replaced and their
+    ranks renumbered.
+    """
+    from marketplace.organisations.jobs import local_today
+
+    on = on or local_today()
+    market = market or current_market(changed={party_id})
+    provider = market.providers.get(party_id)
+    lots = db.session.scalars(select(Lot).join(Tender, Tender.id == Lot.tender_id)
+                              .where(Tender.status == TenderStatus.PUBLISHED)
+                              .options(selectinload(Lot.tender))).all()
+    stored = set(db.session.scalars(select(MatchResult.lot_id).where(
+        MatchResult.party_id == party_id, MatchResult.lot_id.in_([lot.id for lot in lots]))))
+    now, touched = utcnow(), []
+    for lot in lots:
+        query = lot_query(lot)
+        match = None
+        if provider is not None and len(assess(query.requirements, provider.facts, on).unmet) <= 1:
+            match = scoring.rank(query, [provider], on=on, weights=weights(), index=market.index)[0]
+        if match is None and lot.id not in stored:
+            continue
+        db.session.execute(delete(MatchResult).where(MatchResult.lot_id == lot.id, MatchResult.party_id == party_id))
+        if match is not None:
+            db.session.execute(insert(MatchResult), [_result_row(lot.tender_id, lot.id, match, now)])
+        touched.append(lot.id)
+    for lot_id in touched:
+        _renumber(lot_id)
+    return {"lots": touched}
+
+
+def _renumber(lot_id: int) -> None:
+    """Ranks 1..n in the matcher's order (fewest unmet rules, then score, then id) after one row changed."""
+    rows = db.session.execute(select(MatchResult.id, MatchResult.rank, MatchResult.unmet, MatchResult.score,
+                                     MatchResult.party_id).where(MatchResult.lot_id == lot_id)).all()
+    ordered = sorted(rows, key=lambda row: (row.unmet, -row.score, row.party_id))
+    changes = [{"id": row.id, "rank": position} for position, row in enumerate(ordered, start=1)
+               if row.rank != position]
+    if changes:
+        db.session.execute(update(MatchResult), changes)
 
 
 def shortlist(lot: Lot, *, limit: int = 50) -> tuple[list[MatchResult], list[MatchResult]]:
@@ -150,15 +207,6 @@ def shortlist(lot: Lot, *, limit: int = 50) -> tuple[list[MatchResult], list[Mat
     near = db.session.scalars(select(MatchResult).where(MatchResult.lot_id == lot.id, MatchResult.unmet == 1)
                               .order_by(MatchResult.rank).limit(limit)).all()
     return eligible, near
-
-
-def open_tenders_for(party_id: int) -> list[int]:
-    """Open (published) tenders an organisation's change could affect: its categories, or already ranked."""
-    categories = select(Capability.category_code).where(Capability.party_id == party_id)
-    ranked = select(MatchResult.tender_id).where(MatchResult.party_id == party_id)
-    return list(db.session.scalars(select(Tender.id).where(
-        Tender.status == TenderStatus.PUBLISHED,
-        (Tender.category_code.in_(categories)) | (Tender.id.in_(ranked)))))
 
 
 def recommendations(party: Party, *, limit: int = 50) -> list[MatchResult]:

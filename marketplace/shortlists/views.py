@@ -149,6 +149,9 @@ def shortlist_helpers():
         if remedy.rule == "regions":
             return _("serve the whole of %(region)s", region="; ".join(
                 regions.label(code, locale) for code in remedy.value))
+        if remedy.rule == "split":
+            return _("split into %(n)d lots, one per area, so local providers can bid for their own",
+                     n=params["lots"])
         if remedy.rule == "deadline":
             return _("give organisations more time: a bidding period of at least 20 days")
         return remedy.key

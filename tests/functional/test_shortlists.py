@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from marketplace import regions
 from marketplace.extensions import db
 from marketplace.models import (
     BackgroundJob,
@@ -108,6 +109,29 @@ def test_forecast_and_remedy_on_a_draft(client, login):
     assert forecast(tender)[0].eligible == 4
 
 
+def test_splitting_a_city_wide_lot_by_county_lets_county_providers_bid(client, login):
+    for serial, county in enumerate(("610302", "610303", "610304"), start=1):  # Weibin, Jintai, Chencang
+        organisation(f"区县养老服务社{serial}", home_region=county, areas=(county,), serial=400 + serial)
+    organisation("全市养老服务中心", areas=("610300",), serial=410)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency)
+    [lot_forecast] = forecast(tender)
+    assert lot_forecast.eligible == 1 and lot_forecast.risk == "high"
+    split = next(r for r in lot_forecast.remedies if r.rule == "split")
+    assert split.gain == 3 and len(split.value) == len(regions.children("610300"))
+    login(agency_user)
+    assert "split into 12 lots" in client.get(f"/tenders/{tender.id}/manage", headers=EN).get_data(as_text=True)
+    response = post_form(client, f"/lots/{tender.lots[0].id}/remedy", {"key": split.key},
+                         token_from=f"/tenders/{tender.id}/manage")
+    assert response.status_code == 302
+    db.session.expire_all()
+    lots = tender.lots
+    assert [lot.number for lot in lots] == list(range(1, 13)) and sum(lot.quantity for lot in lots) == 1000
+    assert lots[0].regions == ["610302"] and lots[0].title == "托养（渭滨区）" and lots[0].ceiling_unit_price == 50
+    weibin = forecast(tender)[0]
+    assert weibin.eligible == 2  # the Weibin provider and the city-wide one
+
+
 def test_tender_whose_rules_exclude_everyone(client, login):
     market(2)
     agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
@@ -118,18 +142,63 @@ def test_tender_whose_rules_exclude_everyone(client, login):
     assert client.get(f"/tenders/{tender.id}/manage", headers=EN).status_code == 200
 
 
-def test_organisation_change_reranks_open_tenders(run_jobs):
-    market(3)
-    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
-    tender = draft(agency_user, agency)
-    services.publish(tender, by=agency_user)
-    run_jobs()
-    first = {r.party_id: r.computed_at for r in db.session.scalars(select(MatchResult))}
+def _stored(tender) -> list[tuple[int, int, bool, float]]:
+    return [(r.party_id, r.rank, r.eligible, r.score) for r in db.session.scalars(
+        select(MatchResult).where(MatchResult.tender_id == tender.id).order_by(MatchResult.rank))]
+
+
+def test_organisation_change_updates_only_its_place_and_agrees_with_a_full_ranking(run_jobs):
+    from marketplace.models import Capability, OrganisationProfile
+    from marketplace.shortlists import services as shortlists
     from marketplace.shortlists.jobs import request_rerank_for_organisation
 
-    request_rerank_for_organisation(next(iter(first)), "test")
+    market(4)
+    agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+    tender = draft(agency_user, agency, min_grade="3A")
+    services.publish(tender, by=agency_user)
     run_jobs()
-    assert all(r.computed_at > first[r.party_id] for r in db.session.scalars(select(MatchResult)))
+    before = {r.party_id: r for r in db.session.scalars(select(MatchResult))}
+    top_id = min(before.values(), key=lambda r: r.rank).party_id
+    untouched = {pid: r.computed_at for pid, r in before.items() if pid != top_id}
+
+    # The best provider loses its grade: one rule unmet, it drops below every eligible provider.
+    db.session.get(OrganisationProfile, top_id).grade = "2A"
+    capability = db.session.scalar(select(Capability).where(Capability.party_id == top_id))
+    capability.statement = "文艺演出"
+    request_rerank_for_organisation(top_id, "profile")
+    run_jobs()
+    moved = db.session.scalar(select(MatchResult).where(MatchResult.party_id == top_id))
+    assert not moved.eligible and moved.unmet == 1 and moved.rank == 4  # after the three eligible providers
+    assert all(r.computed_at == untouched[r.party_id] for r in db.session.scalars(
+        select(MatchResult).where(MatchResult.party_id != top_id)))
+    incremental = _stored(tender)
+    shortlists.rank_tender(tender)
+    assert incremental == _stored(tender)
+
+
+def test_a_worker_keeps_the_market_and_refreshes_changed_organisations(app, run_jobs):
+    from marketplace.models import Capability
+    from marketplace.shortlists import market as markets
+    from marketplace.shortlists.jobs import request_rerank_for_organisation
+
+    market(2)
+    app.config["MATCHER_MARKET_MAX_AGE"] = 600
+    try:
+        markets.forget_markets()
+        cached = markets.current_market()
+        assert markets.current_market() is cached and len(cached.providers) == 3
+        party_id = next(iter(cached.providers))
+        db.session.scalar(select(Capability).where(Capability.party_id == party_id)).statement = "困境儿童个案辅导"
+        request_rerank_for_organisation(party_id, "capabilities")
+        run_jobs()
+        refreshed = markets.current_market()
+        assert refreshed is cached and "困境儿童" in refreshed.providers[party_id].statements
+        assert refreshed.index.score("困境儿童个案")[party_id] > 0.5
+        organisation("新登记的机构", serial=300)  # a newcomer not announced by a re-rank request
+        assert len(markets.current_market().providers) == 4
+    finally:
+        app.config["MATCHER_MARKET_MAX_AGE"] = 0
+        markets.forget_markets()
 
 
 def test_recommendations_forecast_and_reference_prices_through_pages_and_api(client, login, run_jobs):

@@ -88,6 +88,37 @@ def test_worker_process_retries_then_records_failure(redis_app):
         assert row.rq_job_id in failed.get_job_ids()
 
 
+def test_ranking_queued_before_redis_lost_its_data_runs_when_the_worker_starts(redis_app):
+    from marketplace.models import MatchResult, PartyKind, PartyStatus
+    from marketplace.tenders import services
+
+    from ..factories import party_admin
+    from ..functional.test_shortlists import draft, market
+
+    with redis_app.app_context():
+        market(3)
+        agency_user, agency = party_admin(PartyKind.AGENCY, PartyStatus.APPROVED)
+        tender = draft(agency_user, agency)
+        services.publish(tender, by=agency_user)
+        db.session.commit()
+        tender_id = tender.id
+        backend = redis_app.extensions["job_backend"]
+        assert backend.queue("matching").count == 1
+        # Redis restarts without persistence: every queue and job hash is gone, the rows still say queued.
+        for key in backend.connection.scan_iter(f"*{redis_app.config['JOB_QUEUE_PREFIX']}*"):
+            backend.connection.delete(key)
+        for key in backend.connection.scan_iter("rq:job:*"):
+            backend.connection.delete(key)
+        assert backend.queue("matching").count == 0
+    result = run_worker_process(redis_app)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "that Redis had lost" in result.stderr
+    with redis_app.app_context():
+        row = db.session.scalar(select(BackgroundJob).where(BackgroundJob.func_name == "shortlists.rank_tender"))
+        assert row.status == JobStatus.FINISHED
+        assert len(db.session.scalars(select(MatchResult).where(MatchResult.tender_id == tender_id)).all()) == 4
+
+
 def test_health_reports_redis(redis_app):
     response = redis_app.test_client().get("/healthz")
     assert response.status_code == 200 and response.json["checks"]["jobs"] == {"ok": True, "mode": "redis"}
