@@ -94,8 +94,10 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Exit when the queues are empty.")
-    def worker(burst: bool) -> None:
-        """Run an RQ worker with its scheduler on every queue (needs REDIS_URL)."""
+    @click.option("--queues", default=None, help="Comma-separated queue kinds (default: all).")
+    @click.option("--no-fork", is_flag=True, help="Run jobs in this process, keeping caches warm (matching).")
+    def worker(burst: bool, queues: str | None, no_fork: bool) -> None:
+        """Run an RQ worker with its scheduler (needs REDIS_URL)."""
         from worker.runtime import run_worker
 
-        run_worker(app, burst=burst)
+        run_worker(app, burst=burst, kinds=queues.split(",") if queues else None, fork=not no_fork)

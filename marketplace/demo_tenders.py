@@ -193,7 +193,18 @@ def load_demo_tenders(baoji: Party, jiading: Party, station_user: User, dpf_user
         service_start=service[0], service_end=service[1], evaluation_method=EvaluationMethod.LOWEST_PRICE), [
         LotInput(title="辅具适配", pricing_unit=PricingUnit.SESSION, quantity=Decimal(800),
                  ceiling_unit_price=Decimal(200), regions=["310114"])], [], by=dpf_user)
-    created += 2
+    # 7. A draft whose rules leave a single eligible provider: its forecast is high-risk, and dropping the
+    # minimum grade (one click on the draft's page) brings it to three.
+    tenders.create_draft(baoji, TenderInput(
+        title="金台区返乡受助老人居家照护服务项目（草稿）", category_code="elderly.home_care",
+        description="草稿：为返乡安置的受助老人提供上门生活照料、助浴助洁和定期探访。",
+        procurement_method=ProcurementMethod.OPEN_TENDER, service_start=service[0], service_end=service[1],
+        evaluation_method=EvaluationMethod.COMPREHENSIVE, deadline=now + timedelta(days=12), price_weight=30), [
+        LotInput(title="居家照护", pricing_unit=PricingUnit.SESSION, quantity=Decimal(2400),
+                 ceiling_unit_price=Decimal(60), regions=["610303"], min_grade="3A",
+                 required_credentials=["registration_certificate", "elderly_care_filing"])],
+        [CriterionInput(c.name, c.weight, c.guidance) for c in QUALITY], by=station_user)
+    created += 3
     db.session.flush()
     # Every tender that reached the market has its shortlist (the re-run's forecast is high-risk).
     from marketplace.shortlists import services as shortlists

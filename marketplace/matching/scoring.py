@@ -64,6 +64,7 @@ __all__ = [
     "Match",
     "ProviderProfile",
     "Weights",
+    "in_field",
     "rank",
     "rank_naive",
     "unmet_lower_bound",
@@ -239,6 +240,16 @@ def _category(lot: _Lot, categories: tuple[str, ...]) -> Component:
     if lot.is_group:  # the lot asks for any service of the group
         return 1.0, {"match": "in_group", "service": lot.category, "provider_service": same_group}
     return 0.5, {"match": "group", "service": lot.category, "provider_service": same_group}
+
+
+def in_field(query: LotQuery, providers: Iterable[ProviderProfile]) -> list[ProviderProfile]:
+    """The providers working in the lot's field: its service, or another service of the same group.
+
+    Eligibility does not look at declared services (an agency may not exclude on them), but a provider
+    outside the field will not bid; the competition forecast counts only providers in the field.
+    """
+    lot = _Lot.of(query)
+    return [provider for provider in providers if _category(lot, provider.categories)[0] > 0]
 
 
 _PROXIMITY_LEVELS = (("inside", 1.0), ("same_city", 0.75), ("same_province", 0.5), ("service_area", 0.25))

@@ -1,8 +1,8 @@
 """Competition forecast: before publishing, and on every open tender.
 
-How many organisations are eligible per lot, how many bids to expect, the risk
-of too little competition, and remedies computed from the data, each with its
-effect ("accept grade 2A: +4"). Uses the pure eligibility rules only, so it is
+How many organisations working in the lot's field (its service or another of the same group) are
+eligible per lot, how many bids to expect, the risk of too little competition, and remedies computed
+from the data, each with its effect ("accept grade 2A: +4"). Uses the pure eligibility rules only, so it is
 fast enough to run on every page view of a draft.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from marketplace import regions
 from marketplace.extensions import db
 from marketplace.matching.eligibility import GRADES, assess
-from marketplace.matching.scoring import ProviderProfile
+from marketplace.matching.scoring import ProviderProfile, in_field
 from marketplace.models import Bid, Lot, Tender, TenderStatus, utcnow
 
 from .market import current_market
@@ -68,11 +68,12 @@ def forecast(tender: Tender, *, on: date | None = None, providers: list[Provider
     from marketplace.organisations.jobs import local_today
 
     on = on or local_today()
-    providers = providers if providers is not None else current_market().profiles
+    market = providers if providers is not None else current_market().profiles
     result = []
     for lot in tender.lots:
         query = lot_query(lot)
         requirements = query.requirements
+        providers = in_field(query, market)
         assessments = {p.provider_id: assess(requirements, p.facts, on) for p in providers}
         eligible = {pid for pid, a in assessments.items() if a.eligible}
         by_id = {p.provider_id: p for p in providers}
@@ -80,8 +81,9 @@ def forecast(tender: Tender, *, on: date | None = None, providers: list[Provider
         minimum = tender.min_bids
         risk = "high" if len(eligible) < minimum else "medium" if len(eligible) < 2 * minimum else "low"
         remedies = _remedies(lot, requirements, providers, on, eligible)
+        # Those one step from eligible, the ones missing only the lot's region last (they work elsewhere).
         near = sorted(((by_id[pid].name, a.unmet[0].code) for pid, a in assessments.items() if len(a.unmet) == 1),
-                      key=lambda item: item[0])[:20]
+                      key=lambda item: (item[1] == "does_not_serve_region", item[0]))[:20]
         prices = reference_range(tender.category_code, lot.pricing_unit.value)
         below = bool(prices) and float(lot.ceiling_unit_price) < prices[0]
         result.append(LotForecast(lot, len(eligible), round(expected, 1), risk, remedies, near, prices, below))

@@ -39,12 +39,12 @@ def redis_app(app, tmp_dir, database_url, real_redis):
     set_worker_app(app)
 
 
-def run_worker_process(redis_app, **extra_env) -> subprocess.CompletedProcess:
+def run_worker_process(redis_app, *options: str, **extra_env) -> subprocess.CompletedProcess:
     config = redis_app.config
     env = {**os.environ, "MARKETPLACE_ENV": "testing", "DATABASE_URL": config["DATABASE_URL"],
            "REDIS_URL": config["REDIS_URL"], "JOB_QUEUE_PREFIX": config["JOB_QUEUE_PREFIX"],
            "SECRET_KEY": config["SECRET_KEY"], **extra_env}
-    return subprocess.run([sys.executable, "-m", "worker", "--burst"], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "worker", "--burst", *options], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -110,7 +110,8 @@ def test_ranking_queued_before_redis_lost_its_data_runs_when_the_worker_starts(r
         for key in backend.connection.scan_iter("rq:job:*"):
             backend.connection.delete(key)
         assert backend.queue("matching").count == 0
-    result = run_worker_process(redis_app)
+    # A matching worker that keeps its market in memory between jobs.
+    result = run_worker_process(redis_app, "--queues", "matching", "--no-fork")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "that Redis had lost" in result.stderr
     with redis_app.app_context():
