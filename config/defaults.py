@@ -101,3 +101,5 @@ MATCHER_WEIGHTS = {"relevance": 0.30, "category": 0.15, "proximity": 0.15, "expe
 # A worker keeps the market (profiles and relevance index) in memory and refreshes changed
 # organisations; it reloads everything after this many seconds (0: load on every use).
 MATCHER_MARKET_MAX_AGE = 900
+# Near-eligible organisations (one rule unmet) stored per lot, best first; every eligible one is stored.
+MATCHER_NEAR_ELIGIBLE_KEPT = 100

@@ -32,8 +32,8 @@ How ``rank`` stays fast (index build excluded; figures for a synthetic 100,000-p
 - The weighted sum is one matrix product and the ordering one ``numpy.lexsort``.
 - Eligibility is the expensive part: ``eligibility.assess`` takes a few microseconds a provider. Without
   ``limit`` every provider is assessed, and the whole list of Matches costs a few seconds at 100,000.
-- ``limit=N`` returns the top N eligible and the top N near-eligible (exactly one rule unmet): the
-  shortlist and the "nearly there" list a buyer looks at. A cheap screen, ``unmet_lower_bound``, first
+- ``limit=N`` returns the top N eligible and the top N (or ``near_limit``) near-eligible (exactly one rule
+  unmet): the shortlist and the "nearly there" list a buyer looks at. A cheap screen, ``unmet_lower_bound``, first
   counts rules each provider certainly fails; those at two or more can be neither, and are dropped
   before ``assess`` and scoring. Everyone else is assessed with ``assess`` itself, so every returned
   Match carries ``assess``'s own Assessment, and ranks are positions in the full ranking (a
@@ -479,36 +479,36 @@ def _weight_vector(weights: Weights) -> np.ndarray:
 
 
 def rank(query: LotQuery, providers: Sequence[ProviderProfile], *, on: date, weights: Weights,
-         index: RelevanceIndex | None = None, limit: int | None = None) -> list[Match]:
+         index: RelevanceIndex | None = None, limit: int | None = None, near_limit: int | None = None
+         ) -> list[Match]:
     """Every provider for the lot, best first, as Matches ranked 1..n (see the module docstring for the order).
 
     `on` is the day eligibility is checked. `index` should be built once over the market's statements
     (``RelevanceIndex.build``); without one, an index is built here from the providers' statements and the
     lot's text. A provider missing from a given index has relevance 0.
 
-    `limit=N` returns only the first N eligible and the first N near-eligible providers (one rule unmet),
-    each with the rank it has in the full ranking. Providers that ``unmet_lower_bound`` shows to fail two
-    or more rules are then neither assessed nor scored. Without a limit every provider is assessed with
-    ``eligibility.assess`` (a few microseconds each) and returned.
+    `limit=N` returns only the first N eligible and the first `near_limit` (default N) near-eligible providers
+    (one rule unmet), each with the rank it has in the full ranking. Providers that ``unmet_lower_bound`` shows
+    to fail two or more rules are then not assessed; the rest are scored in bulk, every possibly eligible one
+    is assessed (a lot's regions keep them few), and possibly near-eligible ones only in score order until
+    `near_limit` are found: in a national market nearly everyone outside the lot's regions is one rule short.
+    Without a limit every provider is assessed with ``eligibility.assess`` (a few microseconds each) and returned.
     """
-    if limit is not None and limit < 0:
+    if (limit is not None and limit < 0) or (near_limit is not None and near_limit < 0):
         raise ValueError("limit must not be negative")
+    if near_limit is not None and limit is None:
+        raise ValueError("near_limit goes with limit")
+    near_limit = limit if near_limit is None else near_limit
     providers = list(providers)
     lot = _Lot.of(query)
+    requirements = query.requirements
     ids = np.fromiter(map(attrgetter("provider_id"), providers), dtype=np.int64, count=len(providers))
 
     if limit is None:
         candidates = np.arange(len(providers))
     else:  # only who can be eligible or near-eligible
-        bound = unmet_lower_bound(query.requirements, list(map(attrgetter("facts"), providers)), on)
+        bound = unmet_lower_bound(requirements, list(map(attrgetter("facts"), providers)), on)
         candidates = np.flatnonzero(bound <= 1)
-    assessments = [eligibility.assess(query.requirements, providers[i].facts, on) for i in candidates.tolist()]
-    unmet = np.fromiter((len(a.unmet) for a in assessments), dtype=np.int64, count=len(assessments))
-    if limit is not None:
-        kept = np.flatnonzero(unmet <= 1)
-        candidates, unmet = candidates[kept], unmet[kept]
-        assessments = [assessments[k] for k in kept.tolist()]
-
     chosen = [providers[i] for i in candidates.tolist()]
     if index is None:
         index = RelevanceIndex.build({p.provider_id: p.statements for p in providers}, extra_texts=(query.text,))
@@ -519,25 +519,40 @@ def rank(query: LotQuery, providers: Sequence[ProviderProfile], *, on: date, wei
         values[:, j] = np.fromiter((entry[0] for entry in columns[name]), dtype=np.float64, count=len(chosen))
     scores = np.clip(values @ _weight_vector(weights), 0.0, 1.0)
 
-    # Fewest unmet rules first (so every eligible provider before any ineligible one), then score, then id.
-    order = np.lexsort((ids[candidates], -scores, unmet))
-    positions = np.arange(len(order))
-    if limit is not None:
-        # Everyone with at most one rule unmet is a candidate, and they come first in the full ranking,
-        # so positions here are positions there.
-        ordered = unmet[order]
-        keep = ((ordered == 0) & (np.cumsum(ordered == 0) <= limit)) | \
-            ((ordered == 1) & (np.cumsum(ordered == 1) <= limit))
-        order, positions = order[keep], positions[keep]
+    assessed: dict[int, Assessment] = {}
+
+    def assessment(k: int) -> Assessment:
+        if k not in assessed:
+            assessed[k] = eligibility.assess(requirements, chosen[k].facts, on)
+        return assessed[k]
+
+    if limit is None:
+        unmet = np.fromiter((len(assessment(k).unmet) for k in range(len(chosen))), dtype=np.int64,
+                            count=len(chosen))
+        # Fewest unmet rules first (so every eligible provider before any ineligible one), then score, then id.
+        selected = list(enumerate(np.lexsort((ids[candidates], -scores, unmet)).tolist()))
+    else:
+        screened = bound[candidates].tolist()
+        by_score = np.lexsort((ids[candidates], -scores)).tolist()
+        eligible = [k for k in by_score if screened[k] == 0 and not assessment(k).unmet]
+        near: list[int] = []
+        for k in by_score if near_limit else ():
+            if len(assessment(k).unmet) == 1:
+                near.append(k)
+                if len(near) == near_limit:
+                    break
+        # Eligible providers come first in the full ranking, so a near-eligible one's rank counts them all.
+        selected = list(enumerate(eligible[:limit])) + [(len(eligible) + n, k) for n, k in enumerate(near)]
 
     named = list(columns.items())
-    rows, score_list, unmet_list = values.tolist(), scores.tolist(), unmet.tolist()
+    rows, score_list = values.tolist(), scores.tolist()
     matches = []
-    for position, k in zip(positions.tolist(), order.tolist(), strict=True):
+    for position, k in selected:
         reasons = {"relevance": {"cosine": rows[k][0], "method": "tfidf_char_wb_2_3"}}
         for name, column in named:
             reasons[name] = dict(column[k][1])  # a copy: memoised reasons are shared between providers
-        matches.append(Match(chosen[k].provider_id, unmet_list[k] == 0, assessments[k], score_list[k],
+        found = assessment(k)
+        matches.append(Match(chosen[k].provider_id, found.eligible, found, score_list[k],
                              dict(zip(COMPONENTS, rows[k], strict=True)), reasons, position + 1))
     return matches
 

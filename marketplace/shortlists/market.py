@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.matching.relevance import RelevanceIndex
 from marketplace.matching.scoring import ProviderProfile
-from marketplace.models import OrganisationProfile, RerankRequest, utcnow
+from marketplace.models import OrganisationProfile, Party, RerankRequest, utcnow
 
 
 @dataclass
@@ -86,7 +86,10 @@ def current_market(*, changed: set[int] = frozenset()) -> Market:
         requested = set(db.session.scalars(select(RerankRequest.party_id).where(RerankRequest.requested_at >= since)))
         market.refresh(requested | set(changed))
         market.checked_at = now
-        registered = db.session.scalar(select(func.count()).select_from(OrganisationProfile))
+        from .services import IN_MARKET
+
+        registered = db.session.scalar(select(func.count()).select_from(OrganisationProfile)
+                                       .join(Party, Party.id == OrganisationProfile.party_id).where(IN_MARKET))
         if registered != len(market.providers):
             market = _markets[key] = Market.load()
         return market

@@ -27,6 +27,7 @@ from marketplace.models import (
     OrganisationProfile,
     Party,
     PartyKind,
+    PartyStatus,
     ServiceArea,
     StandingFlag,
     Tender,
@@ -41,6 +42,10 @@ from .market import Market, current_market
 # Beneficiaries a year implied by a lot's quantity, by pricing unit (person-days are spread over
 # stays of about two weeks; posts serve about a hundred people a year).
 VOLUME_PER_UNIT = {"person_day": 1 / 15, "person_month": 1 / 3, "post_year": 100, "session": 1 / 4}
+
+
+# Who the matcher ranks: organisations, except those suspended or rejected by an administrator.
+IN_MARKET = (Party.kind == PartyKind.ORGANISATION) & Party.status.notin_([PartyStatus.SUSPENDED, PartyStatus.REJECTED])
 
 
 def weights() -> scoring.Weights:
@@ -67,7 +72,7 @@ def provider_profiles(party_ids: list[int] | None = None) -> list[scoring.Provid
 
     profiles = db.session.execute(scoped(
         select(OrganisationProfile, Party.name).join(Party, Party.id == OrganisationProfile.party_id)
-        .where(Party.kind == PartyKind.ORGANISATION), OrganisationProfile.party_id)).all()
+        .where(IN_MARKET), OrganisationProfile.party_id)).all()
     areas, credentials, flags = defaultdict(list), defaultdict(list), defaultdict(list)
     for party_id, code in db.session.execute(scoped(select(ServiceArea.party_id, ServiceArea.region_code),
                                                     ServiceArea.party_id)):
@@ -134,19 +139,20 @@ def _result_row(tender_id: int, lot_id: int, match: scoring.Match, now) -> dict:
 def rank_tender(tender: Tender, *, on: date | None = None, market: Market | None = None) -> dict:
     """Rank the market for each lot of the tender and replace its stored shortlists.
 
-    Stored per lot: every eligible and every near-eligible organisation (one rule unmet), with its rank in
-    the full ranking; organisations further off are counted, not stored.
+    Stored per lot: every eligible organisation and the best ``MATCHER_NEAR_ELIGIBLE_KEPT`` near-eligible ones
+    (one rule unmet), with their ranks in the full ranking; the rest are counted, not stored.
     """
     from marketplace.organisations.jobs import local_today
 
     on = on or local_today()
     market = market or current_market()
     providers = market.profiles
+    near_limit = current_app.config["MATCHER_NEAR_ELIGIBLE_KEPT"]
     summary = {}
     now = utcnow()
     for lot in tender.lots:
         matches = scoring.rank(lot_query(lot), providers, on=on, weights=weights(), index=market.index,
-                               limit=len(providers))
+                               limit=len(providers), near_limit=near_limit)
         db.session.execute(delete(MatchResult).where(MatchResult.lot_id == lot.id))
         if matches:
             db.session.execute(insert(MatchResult), [_result_row(tender.id, lot.id, m, now) for m in matches])
@@ -185,17 +191,25 @@ def rerank_organisation(party_id: int, *, on: date | None = None, market: Market
             db.session.execute(insert(MatchResult), [_result_row(lot.tender_id, lot.id, match, now)])
         touched.append(lot.id)
     for lot_id in touched:
-        _renumber(lot_id)
+        _renumber(lot_id, near_kept=current_app.config["MATCHER_NEAR_ELIGIBLE_KEPT"])
     return {"lots": touched}
 
 
-def _renumber(lot_id: int) -> None:
-    """Ranks 1..n in the matcher's order (fewest unmet rules, then score, then id) after one row changed."""
+def _renumber(lot_id: int, *, near_kept: int) -> None:
+    """Ranks 1..n in the matcher's order (fewest unmet rules, then score, then id) after one row changed.
+
+    Near-eligible rows beyond the kept number are dropped. One that leaves the kept ones is not replaced
+    by the next best until the lot is ranked again in full.
+    """
     rows = db.session.execute(select(MatchResult.id, MatchResult.rank, MatchResult.unmet, MatchResult.score,
                                      MatchResult.party_id).where(MatchResult.lot_id == lot_id)).all()
     ordered = sorted(rows, key=lambda row: (row.unmet, -row.score, row.party_id))
-    changes = [{"id": row.id, "rank": position} for position, row in enumerate(ordered, start=1)
-               if row.rank != position]
+    eligible = sum(row.unmet == 0 for row in ordered)
+    surplus = [row.id for row in ordered[eligible + near_kept:]]
+    if surplus:
+        db.session.execute(delete(MatchResult).where(MatchResult.id.in_(surplus)))
+    changes = [{"id": row.id, "rank": position}
+               for position, row in enumerate(ordered[:eligible + near_kept], start=1) if row.rank != position]
     if changes:
         db.session.execute(update(MatchResult), changes)
 
