@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := marketplace/translations
 PYTEST_ARGS ?=
 
-.PHONY: run test setup translations worker lint extract-messages bench clean
+.PHONY: run test setup translations worker lint extract-messages bench bench-matching bench-quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ bench: setup
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/organisations.py
 	$(BIN)/python bench/deadline_load.py
+	$(BIN)/python bench/quality.py
+
+## make bench-matching: the matcher's speed on 100,000 organisations and 1,000 tenders (PostgreSQL + Redis;
+## generates the market once into BENCH_DATABASE_URL, about a minute, then reuses it)
+bench-matching: setup
+	$(BIN)/python bench/matching.py --reuse
+
+## make bench-quality: the matcher's ranking quality against an agency's manual shortlist
+bench-quality: setup
+	$(BIN)/python bench/quality.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ provider ranked as eligible."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,15 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "quality.py"
 
 @pytest.fixture(scope="module")
 def quality():
+    """bench/ is not a package: load the script from its path (registered, as dataclasses look the module up)."""
     spec = importlib.util.spec_from_file_location("bench_quality", BENCH)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        sys.modules.pop(spec.name, None)
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +55,13 @@ def test_same_seed_same_figures(result, quality):
     assert again["figures"] == result["figures"]
 
 
-def test_metrics():
-    spec = importlib.util.spec_from_file_location("bench_quality_metrics", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_metrics(quality):
     labels = {1: 2, 2: 1, 3: 0, 4: 0}
-    assert module.ndcg([1, 2, 3], labels) == pytest.approx(1.0)
-    assert module.ndcg([3, 4], labels) == 0.0
-    assert 0.0 < module.ndcg([2, 1], labels) < 1.0
-    assert module.recall([3, 1], labels, 1) == 0.5
-    assert module.recall([3, 1], labels, 2) == 1.0
+    assert quality.ndcg([1, 2, 3], labels) == pytest.approx(1.0)
+    assert quality.ndcg([3, 4], labels) == 0.0
+    assert 0.0 < quality.ndcg([2, 1], labels) < 1.0
+    assert quality.recall([3, 1], labels, 1) == 0.5
+    assert quality.recall([3, 1], labels, 2) == 1.0
 
 
 def test_main_prints_the_table_and_exits_0(quality, capsys):
