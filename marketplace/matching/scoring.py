@@ -222,7 +222,7 @@ class _Lot:
         )
 
 
-def _level(chain_: list[regions.Region], level: str) -> str | None:
+def _level(chain_: Sequence[regions.Region], level: str) -> str | None:
     return next((region.code for region in chain_ if region.level == level), None)
 
 
@@ -260,7 +260,7 @@ def _proximity(lot: _Lot, home: str | None, areas: tuple[str, ...]) -> Component
     service area covering one (0.25); else 0. No lot region: neutral."""
     if not lot.regions:
         return NEUTRAL, {"level": "no_lot_region"}
-    home_chain = regions.path(home) if home else []
+    home_chain = regions.chain(home) if home else ()
     home_codes = {region.code for region in home_chain}
     home_city, home_province = _level(home_chain, "city"), _level(home_chain, "province")
     best: Component = (0.0, {"level": "none", "home": home})
@@ -426,8 +426,8 @@ def unmet_lower_bound(requirements: Requirements, facts: Sequence[ProviderFacts]
         return lambda subset: _column(function, map(key, subset))
 
     if req.serves_regions:  # regions first: a lot's regions rule out most of a national market
-        targets = req.serves_regions
-        check(memoised(lambda areas: sum(not any(regions.covers(a, t) for a in areas) for t in targets),
+        covering = [frozenset(regions.covering_codes(t)) for t in req.serves_regions]  # what covers each target
+        check(memoised(lambda areas: sum(covers.isdisjoint(areas) for covers in covering),
                        attrgetter("service_areas")))
     if req.based_in is not None:
         area = req.based_in
@@ -545,15 +545,15 @@ def rank(query: LotQuery, providers: Sequence[ProviderProfile], *, on: date, wei
         selected = list(enumerate(eligible[:limit])) + [(len(eligible) + n, k) for n, k in enumerate(near)]
 
     named = list(columns.items())
-    rows, score_list = values.tolist(), scores.tolist()
     matches = []
     for position, k in selected:
-        reasons = {"relevance": {"cosine": rows[k][0], "method": "tfidf_char_wb_2_3"}}
+        row = values[k].tolist()
+        reasons = {"relevance": {"cosine": row[0], "method": "tfidf_char_wb_2_3"}}
         for name, column in named:
             reasons[name] = dict(column[k][1])  # a copy: memoised reasons are shared between providers
         found = assessment(k)
-        matches.append(Match(chosen[k].provider_id, found.eligible, found, score_list[k],
-                             dict(zip(COMPONENTS, rows[k], strict=True)), reasons, position + 1))
+        matches.append(Match(chosen[k].provider_id, found.eligible, found, float(scores[k]),
+                             dict(zip(COMPONENTS, row, strict=True)), reasons, position + 1))
     return matches
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -113,13 +113,19 @@ def ancestors(code: str) -> list[Region]:
 
 def path(code: str) -> list[Region]:
     """The region and the regions above it, province first; empty for an unknown code."""
+    return list(chain(code))
+
+
+@lru_cache(maxsize=8192)
+def chain(code: str) -> tuple[Region, ...]:
+    """``path`` as a cached tuple: the matcher asks for the same few thousand regions for every provider."""
     chain: list[Region] = []
     region = get(code)
     while region is not None:
         chain.append(region)
         region = get(region.parent_code) if region.parent_code else None
     chain.reverse()
-    return chain
+    return tuple(chain)
 
 
 def covers(area_code: str, target_code: str) -> bool:
@@ -128,7 +134,7 @@ def covers(area_code: str, target_code: str) -> bool:
     A city covers its counties, a province everything in it; a county does not cover its city.
     Unknown codes cover nothing and are covered by nothing.
     """
-    return any(region.code == area_code for region in path(target_code))
+    return any(region.code == area_code for region in chain(target_code))
 
 
 def covering_codes(target_code: str) -> list[str]:
