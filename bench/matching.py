@@ -22,6 +22,7 @@ it has the requested size, instead of generating it again (about two minutes).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import resource
@@ -115,6 +116,8 @@ def cold_and_warm(url: str, sample: int) -> list[int]:
               f"({index.postings.shape[0]:,} n-grams); process peak {peak_mb():.0f} MB")
         market = markets.Market(providers={p.provider_id: p for p in profiles}, index=index,
                                 loaded_at=markets.utcnow())
+        gc.collect()
+        gc.freeze()  # as Market.load does
         markets._markets[app.config["SQLALCHEMY_DATABASE_URI"]] = market  # what current_market would keep
 
         tender_ids = sorted(db.session.scalars(select(Tender.id).where(Tender.status == TenderStatus.PUBLISHED)))
