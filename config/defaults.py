@@ -103,3 +103,28 @@ MATCHER_WEIGHTS = {"relevance": 0.30, "category": 0.15, "proximity": 0.15, "expe
 MATCHER_MARKET_MAX_AGE = 900
 # Near-eligible organisations (one rule unmet) stored per lot, best first; every eligible one is stored.
 MATCHER_NEAR_ELIGIBLE_KEPT = 100
+
+# --- Incubation ----------------------------------------------------------------
+# The readiness checklist every enrolled group gets. `needed_for`: the stage a group may enter only with
+# the item done (and every item of the stages below). `answers`: the eligibility rule the item satisfies
+# ("rule" or "rule:credential type"), so the gap analysis can tell which missing item blocks most tenders.
+INCUBATION_CHECKLIST = [
+    {"key": "charter_board", "en": "Charter and board", "zh": "章程与理事会", "needed_for": "registering"},
+    {"key": "registration", "en": "Civil-affairs registration and credit code", "zh": "民政登记与统一社会信用代码",
+     "needed_for": "building_capacity", "answers": "credential:registration_certificate"},
+    {"key": "bank_bookkeeping", "en": "Bank account and bookkeeping", "zh": "银行账户与规范记账",
+     "needed_for": "building_capacity", "answers": "credential:annual_audit_report"},
+    {"key": "trained_staff", "en": "Trained full-time staff", "zh": "经过培训的专职人员",
+     "needed_for": "pilot_delivery", "answers": "capacity"},
+    {"key": "social_worker", "en": "Certified social worker", "zh": "持证社会工作者", "needed_for": "pilot_delivery",
+     "answers": "social_workers"},
+    {"key": "first_pilot", "en": "First pilot delivered", "zh": "完成首个试点服务", "needed_for": "market_ready"},
+    {"key": "insurance", "en": "Liability insurance", "zh": "责任保险", "needed_for": "market_ready",
+     "answers": "credential:insurance"},
+    {"key": "evaluation_grade", "en": "Evaluation grade", "zh": "社会组织评估等级", "needed_for": "graduated",
+     "answers": "grade"},
+]
+# Tenders closed this many days ago or less still count in a group's gap analysis and the gap map.
+INCUBATION_RECENT_DAYS = 365
+# A group is "close to readiness" (an emerging candidate on thin tenders) from this readiness score up.
+INCUBATION_EMERGING_SCORE = 60

@@ -106,6 +106,7 @@ def _start_job_thread_with_first_request(app: Flask, backend) -> None:
 def _import_jobs() -> None:
     """Import every module that declares jobs, so the registry knows them in any process."""
     from .audit import jobs as audit_jobs  # noqa: F401
+    from .incubation import jobs as incubation_jobs  # noqa: F401
     from .notifications import mail  # noqa: F401
     from .organisations import jobs as organisation_jobs  # noqa: F401
     from .shortlists import jobs as shortlist_jobs  # noqa: F401
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
     from .audit.views import bp as audit_bp
     from .bids.views import bp as bids_bp
+    from .incubation.views import bp as incubation_bp
     from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
@@ -129,7 +131,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main_bp, accounts_bp, parties_bp, organisations_bp, tenders_bp, bids_bp, shortlists_bp,
-        regions_bp, admin_bp, jobs_bp, audit_bp, notifications_bp, api_bp,
+        incubation_bp, regions_bp, admin_bp, jobs_bp, audit_bp, notifications_bp, api_bp,
     ):
         app.register_blueprint(blueprint)
 

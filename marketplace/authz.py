@@ -18,11 +18,15 @@ from marketplace.models import (
     ApiToken,
     BackgroundJob,
     Credential,
+    Enrolment,
     Invitation,
+    MemberRole,
     Membership,
     Party,
     PartyKind,
+    PartyStatus,
     PastProject,
+    Programme,
     Tender,
     TenderStatus,
     User,
@@ -178,6 +182,50 @@ def _view_bid(user: User, bid: BidModel) -> bool:
         return True
     opened = bid.tender.opened_at is not None
     return opened and (user.membership_in(bid.tender.agency_party_id) is not None or user.is_admin)
+
+
+# --- Incubation -------------------------------------------------------------------
+# Staff: members of the incubator (admins and members; mentors are not staff). Mentors: people assigned to
+# a programme. Notes and mentoring are seen by staff, the programme's mentors and the group itself.
+
+def _staff(user: User, incubator_id: int) -> bool:
+    membership = user.membership_in(incubator_id)
+    return membership is not None and membership.role != MemberRole.MENTOR
+
+
+def _mentors(user: User, programme: Programme) -> bool:
+    return any(mentor.user_id == user.id for mentor in programme.mentors)
+
+
+@rule(Party, "run_programmes")
+def _run_programmes(user: User, party: Party) -> bool:
+    return party.kind == PartyKind.INCUBATOR and party.status == PartyStatus.APPROVED and _staff(user, party.id)
+
+
+@rule(Programme, "manage")
+def _manage_programme(user: User, programme: Programme) -> bool:
+    return _staff(user, programme.incubator_id)
+
+
+@rule(Programme, "view")
+def _view_programme(user: User, programme: Programme) -> bool:
+    return _staff(user, programme.incubator_id) or _mentors(user, programme) or user.is_admin
+
+
+@rule(Enrolment, "manage")
+def _manage_enrolment(user: User, enrolment: Enrolment) -> bool:
+    return _staff(user, enrolment.programme.incubator_id)
+
+
+@rule(Enrolment, "mentor")
+def _mentor_enrolment(user: User, enrolment: Enrolment) -> bool:
+    return _staff(user, enrolment.programme.incubator_id) or _mentors(user, enrolment.programme)
+
+
+@rule(Enrolment, "view")
+def _view_enrolment(user: User, enrolment: Enrolment) -> bool:
+    """Notes included: the incubator's staff, the programme's mentors and the group; nobody else."""
+    return _mentor_enrolment(user, enrolment) or user.membership_in(enrolment.party_id) is not None
 
 
 # --- Personal objects -------------------------------------------------------

@@ -39,6 +39,7 @@ class PartyStatus(enum.StrEnum):
 class MemberRole(enum.StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
+    MENTOR = "mentor"  # an outside expert who mentors an incubator's groups (incubator parties only)
 
 
 class User(db.Model):

@@ -23,10 +23,11 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
-def next_run_after(moment: datetime) -> datetime:
+def next_run_after(moment: datetime, run_at: time = RUN_AT) -> datetime:
+    """The next `run_at` local time (Asia/Shanghai) after `moment`."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     local = moment.astimezone(zone)
-    candidate = datetime.combine(local.date(), RUN_AT, tzinfo=zone)
+    candidate = datetime.combine(local.date(), run_at, tzinfo=zone)
     if candidate <= local:
         candidate += timedelta(days=1)
     return candidate

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from marketplace import regions
 from marketplace.extensions import db
+from marketplace.incubation.queries import emerging_candidates
 from marketplace.matching.eligibility import GRADES, assess
 from marketplace.matching.scoring import ProviderProfile, in_field
 from marketplace.models import Bid, Lot, Tender, TenderStatus, utcnow
@@ -45,6 +46,7 @@ class LotForecast:
     near_eligible: list[tuple[str, str]]  # (name, the one unmet rule code)
     reference_range: tuple[float, float, int] | None  # p25, p75, number of awards
     ceiling_below_reference: bool
+    emerging: list = field(default_factory=list)  # groups in incubation close to readiness (high risk only)
 
 
 def _eligible_ids(requirements, providers: list[ProviderProfile], on: date) -> set[int]:
@@ -86,7 +88,9 @@ def forecast(tender: Tender, *, on: date | None = None, providers: list[Provider
                       key=lambda item: (item[1] == "does_not_serve_region", item[0]))[:20]
         prices = reference_range(tender.category_code, lot.pricing_unit.value)
         below = bool(prices) and float(lot.ceiling_unit_price) < prices[0]
-        result.append(LotForecast(lot, len(eligible), round(expected, 1), risk, remedies, near, prices, below))
+        emerging = emerging_candidates(tender, lot, requirements, on) if risk == "high" else []
+        result.append(LotForecast(lot, len(eligible), round(expected, 1), risk, remedies, near, prices, below,
+                                  emerging))
     return result
 
 

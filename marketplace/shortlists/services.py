@@ -18,9 +18,11 @@ from marketplace.extensions import db
 from marketplace.matching import scoring
 from marketplace.matching.eligibility import CredentialFact, ProviderFacts, assess
 from marketplace.models import (
+    ACTIVE_STAGES,
     Bid,
     Capability,
     Credential,
+    Enrolment,
     InvitationStatus,
     Lot,
     MatchResult,
@@ -44,8 +46,12 @@ from .market import Market, current_market
 VOLUME_PER_UNIT = {"person_day": 1 / 15, "person_month": 1 / 3, "post_year": 100, "session": 1 / 4}
 
 
-# Who the matcher ranks: organisations, except those suspended or rejected by an administrator.
-IN_MARKET = (Party.kind == PartyKind.ORGANISATION) & Party.status.notin_([PartyStatus.SUSPENDED, PartyStatus.REJECTED])
+# Who the matcher ranks: organisations, except those suspended or rejected by an administrator and groups
+# still in incubation (they enter the market when they graduate; until then the forecast lists those close
+# to readiness as emerging candidates).
+IN_MARKET = (Party.kind == PartyKind.ORGANISATION) \
+    & Party.status.notin_([PartyStatus.SUSPENDED, PartyStatus.REJECTED]) \
+    & Party.id.notin_(select(Enrolment.party_id).where(Enrolment.stage.in_(ACTIVE_STAGES)))
 
 
 def weights() -> scoring.Weights:
