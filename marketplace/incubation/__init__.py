@@ -1,0 +1,1 @@
+"""The incubation track: cultivating emerging groups where the market lacks providers, until they can bid."""
