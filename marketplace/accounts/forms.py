@@ -30,7 +30,8 @@ PARTY_KIND_CHOICES = [
     SelectChoice("organisation", _l("A social organisation that provides services")),
     SelectChoice("incubator", _l("An incubator that cultivates emerging groups (needs approval)")),
 ]
-MEMBER_ROLE_CHOICES = [SelectChoice("member", _l("Member")), SelectChoice("admin", _l("Administrator"))]
+MEMBER_ROLE_CHOICES = [SelectChoice("member", _l("Member")), SelectChoice("admin", _l("Administrator")),
+                       SelectChoice("mentor", _l("Mentor (incubators: an outside expert)"))]
 
 
 def locale_choices():

@@ -87,7 +87,13 @@ def open_invitations(party: Party) -> list[Invitation]:
     return [row for row in rows if row.expires_at > now]
 
 
+def _check_role(party: Party, role: MemberRole) -> None:
+    if role == MemberRole.MENTOR and party.kind != PartyKind.INCUBATOR:
+        raise DomainError(_l("Only incubators have mentors."), field="role")
+
+
 def invite_member(party: Party, email: str, role: MemberRole, *, by: User) -> Invitation:
+    _check_role(party, role)
     email = normalise_email(email)
     if any(m.user.email == email for m in party.memberships):
         raise DomainError(_l("This person is already a member."), field="email")
@@ -147,6 +153,7 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
 
 
 def change_member_role(membership: Membership, role: MemberRole) -> None:
+    _check_role(membership.party, role)
     if membership.role == role:
         return
     if membership.is_admin and admin_count(membership.party) <= 1:

@@ -24,6 +24,7 @@ from marketplace.authz import authorize, can
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.i18n import current_locale
+from marketplace.incubation.queries import incubated_by
 from marketplace.models import (
     Capability,
     Credential,
@@ -149,6 +150,7 @@ def profile(party_id: int):
         "can_edit": can(current_user, "edit_organisation", party),
         "can_verify": can(current_user, "verify_organisations"),
         "flag_form": StandingFlagForm(), "clear_form": ClearFlagForm(),
+        "incubated_by": incubated_by([party.id]).get(party.id),
     }
     if context["can_edit"]:
         context["completeness"] = queries.completeness(profile_row, areas=areas, capabilities=capability_rows,

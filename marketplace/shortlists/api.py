@@ -187,7 +187,11 @@ def tender_forecast(tender_id: int):
                              "awards": f.reference_range[2]} if f.reference_range else None),
         "ceiling_below_reference": f.ceiling_below_reference,
         "remedies": [{"key": r.key, "rule": r.rule, "value": r.value, "gain": r.gain, "applicable": r.applicable}
-                     for r in f.remedies]} for f in forecast(tender)])
+                     for r in f.remedies],
+        "emerging_candidates": [{"party_id": c.enrolment.party_id, "name": c.enrolment.party.name,
+                                 "stage": c.enrolment.stage.value, "readiness": c.score,
+                                 "unmet": [finding.code for finding in c.unmet]} for c in f.emerging],
+    } for f in forecast(tender)])
 
 
 @bp.get("/reference-prices")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from marketplace.authz import authorize
 from marketplace.extensions import db
+from marketplace.incubation.queries import incubated_by
 from marketplace.models import BackgroundJob, DeclineReason, Tender, TenderInvitation
 from marketplace.tenders.views import _csrf_ok
 from marketplace.web import acting_for, commit_or_flash
@@ -32,8 +33,9 @@ def shortlist(tender_id: int):
     last_run = _last_run(tender)
     lots = [(lot, *services.shortlist(lot)) for lot in tender.lots]
     invited = {i.party_id: i for i in invitations.invitations(tender)}
+    incubated = incubated_by([r.party_id for _lot, eligible, near in lots for r in (*eligible, *near)])
     return render_template("shortlists/shortlist.html", tender=tender, lots=lots, last_run=last_run,
-                           invited=invited, declines=invitations.decline_reasons(tender))
+                           invited=invited, declines=invitations.decline_reasons(tender), incubated=incubated)
 
 
 def _last_run(tender: Tender) -> BackgroundJob | None:
