@@ -28,6 +28,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+def actor_for(user) -> Actor:
+    """Who audit events of this request name: the user (and its party when it has only one), or anonymous."""
+    if user is None:
+        return Actor(None, "anonymous", None, request.remote_addr)
+    memberships = user.memberships
+    party_id = memberships[0].party_id if len(memberships) == 1 else None
+    return Actor(user.id, user.email, party_id, request.remote_addr)
+
+
 def acting_for(party_id: int | None) -> None:
     """Record in audit events that the current user acts on behalf of this party."""
     actor = g.get("audit_actor")
@@ -59,12 +68,7 @@ def init_web(app: Flask) -> None:
 
     @app.before_request
     def set_audit_actor():
-        if current_user.is_authenticated:
-            memberships = current_user.memberships
-            party_id = memberships[0].party_id if len(memberships) == 1 else None
-            actor = Actor(current_user.id, current_user.email, party_id, request.remote_addr)
-        else:
-            actor = Actor(None, "anonymous", None, request.remote_addr)
+        actor = actor_for(current_user if current_user.is_authenticated else None)
         g.audit_actor = actor
         g.audit_actor_token = set_actor(actor)
 

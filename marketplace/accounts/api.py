@@ -42,7 +42,7 @@ def me():
                         - $ref: '#/components/schemas/PartySummary'
                         - type: object
                           properties:
-                            role: {type: string, enum: [admin, member]}
+                            role: {type: string, enum: [admin, member, mentor]}
         401: {$ref: '#/components/responses/Unauthorized'}
     """
     user = g.api_user
@@ -82,7 +82,7 @@ def party_detail(party_id: int):
                           properties:
                             email: {type: string}
                             name: {type: string}
-                            role: {type: string, enum: [admin, member]}
+                            role: {type: string, enum: [admin, member, mentor]}
         401: {$ref: '#/components/responses/Unauthorized'}
         403: {$ref: '#/components/responses/Forbidden'}
         404: {$ref: '#/components/responses/NotFound'}

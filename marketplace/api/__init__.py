@@ -11,8 +11,10 @@ from flask import Blueprint, g, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
 
+from marketplace.audit.context import set_actor
 from marketplace.errors import DomainError
 from marketplace.extensions import csrf, db
+from marketplace.web import actor_for
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated; cookies are never accepted here
@@ -50,6 +52,8 @@ def token_required(view):
         if user is None:
             return api_error(401, _("A valid personal access token is required (Authorization: Bearer ...)."))
         g.api_user = user
+        g.audit_actor = actor_for(user)  # the session-less request was set up as anonymous
+        set_actor(g.audit_actor)
         return view(*args, **kwargs)
 
     return wrapper
@@ -87,6 +91,7 @@ def form_errors(form) -> dict[str, list[str]]:
 
 
 from marketplace.accounts import api as _accounts_api  # noqa: E402,F401
+from marketplace.incubation import api as _incubation_api  # noqa: E402,F401
 from marketplace.jobs import api as _jobs_api  # noqa: E402,F401
 from marketplace.notifications import api as _notifications_api  # noqa: E402,F401
 from marketplace.organisations import api as _organisations_api  # noqa: E402,F401

@@ -146,6 +146,108 @@ COMPONENTS = {
                 "result": {"type": "object", "nullable": True},
             },
         },
+        "GapCell": {
+            "type": "object",
+            "description": "Demand against supply for one service (or service group) in one region",
+            "properties": {
+                "region": {"type": "string"}, "region_name": {"type": "string"},
+                "category": {"type": "string"}, "category_name": {"type": "string"},
+                "open_tenders": {"type": "integer"}, "recent_tenders": {"type": "integer"},
+                "failed_tenders": {"type": "integer"}, "budget": {"type": "string", "description": "CNY"},
+                "providers": {"type": "integer"}, "bids_per_tender": {"type": "number", "nullable": True},
+                "level": {"type": "string", "enum": ["zero", "thin", "watch", "ok", "idle"]},
+            },
+        },
+        "ProgrammeInput": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "maxLength": 200},
+                "focus_categories": {"type": "array", "items": {"type": "string"},
+                                     "description": "Service codes from /categories"},
+                "focus_regions": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{6}$"}},
+                "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
+                "capacity": {"type": "integer", "minimum": 1}, "budget": {"type": "string", "description": "CNY"},
+                "support_offered": {"type": "string", "nullable": True},
+            },
+        },
+        "Programme": {
+            "type": "object",
+            "description": "A programme; `spent` to `outcomes` only on a single programme, `email` of mentors only "
+                           "for the incubator's staff.",
+            "properties": {
+                "id": {"type": "integer"},
+                "incubator": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                "name": {"type": "string"},
+                "focus_categories": {"type": "array", "items": {"type": "string"}},
+                "focus_regions": {"type": "array", "items": {"type": "string"}},
+                "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
+                "capacity": {"type": "integer"}, "enrolled": {"type": "integer", "description": "Active groups"},
+                "budget": {"type": "string"}, "support_offered": {"type": "string", "nullable": True},
+                "spent": {"type": "string"},
+                "spent_by_kind": {"type": "object", "additionalProperties": {"type": "string"}},
+                "mentors": {"type": "array", "items": {"type": "object", "properties": {
+                    "user_id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"}}}},
+                "enrolments": {"type": "array", "items": {"type": "object"}},
+                "outcomes": {"type": "array", "items": {"type": "object"},
+                             "description": "Each graduate's bids and awards since graduating"},
+            },
+        },
+        "ActionItem": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"}, "text": {"type": "string"}, "owner": {"type": "string"},
+                "due_on": {"type": "string", "format": "date"},
+                "done_on": {"type": "string", "format": "date", "nullable": True}, "overdue": {"type": "boolean"},
+            },
+        },
+        "MentoringSession": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"}, "held_on": {"type": "string", "format": "date"},
+                "topics": {"type": "string"}, "notes": {"type": "string", "nullable": True},
+                "mentor": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+                "actions": {"type": "array", "items": {"$ref": "#/components/schemas/ActionItem"}},
+            },
+        },
+        "SupportEntry": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"}, "enrolment_id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["space", "equipment", "seed_funding", "training",
+                                                    "project_support"]},
+                "description": {"type": "string"}, "amount": {"type": "string", "description": "CNY"},
+                "given_on": {"type": "string", "format": "date"}, "over_budget_confirmed": {"type": "boolean"},
+            },
+        },
+        "Enrolment": {
+            "type": "object",
+            "description": "One group in one programme; `budget` only for the incubator's staff.",
+            "properties": {
+                "id": {"type": "integer"}, "programme": {"type": "object"}, "party": {"type": "object"},
+                "stage": {"type": "string", "enum": ["grassroots", "registering", "building_capacity",
+                                                     "pilot_delivery", "market_ready", "graduated", "withdrawn"]},
+                "active": {"type": "boolean"}, "enrolled_on": {"type": "string", "format": "date"},
+                "graduated_on": {"type": "string", "format": "date", "nullable": True},
+                "withdrawn_on": {"type": "string", "format": "date", "nullable": True},
+                "intake_assessment": {"type": "string"},
+                "next_stages": {"type": "array", "items": {"type": "object", "properties": {
+                    "stage": {"type": "string"}, "missing": {"type": "array", "items": {"type": "string"}}}}},
+                "moves": {"type": "array", "items": {"type": "object"}},
+                "checklist": {"type": "array", "items": {"type": "object", "properties": {
+                    "key": {"type": "string"}, "label": {"type": "string"}, "needed_for": {"type": "string"},
+                    "done": {"type": "boolean"}, "done_on": {"type": "string", "format": "date", "nullable": True},
+                    "evidence": {"type": "string", "nullable": True}}}},
+                "readiness": {"type": "array", "items": {"type": "object"}, "description": "Score history"},
+                "gap_analysis": {"type": "object", "properties": {
+                    "considered": {"type": "integer"}, "eligible": {"type": "integer"}, "score": {"type": "number"},
+                    "blockers": {"type": "array", "items": {"type": "object", "properties": {
+                        "item": {"type": "string"}, "label": {"type": "string"}, "blocks": {"type": "integer"}}}},
+                    "closest": {"type": "array", "items": {"type": "object"}}}},
+                "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/MentoringSession"}},
+                "support": {"type": "array", "items": {"$ref": "#/components/schemas/SupportEntry"}},
+                "budget": {"type": "object", "properties": {"budget": {"type": "string"}, "spent": {"type": "string"}}},
+            },
+        },
     },
     "responses": {
         "BadRequest": {"description": "Invalid input; `fields` names each field at fault",

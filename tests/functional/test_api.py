@@ -131,3 +131,16 @@ def test_openapi_document_is_valid_and_covers_every_endpoint(app, client):
     routes = {_openapi_path(rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert routes == documented
     assert "/me" in documented and "/jobs/{job_id}" in documented
+
+
+def test_changes_through_the_api_are_audited_as_the_token_user(client, token_of):
+    from marketplace.models import AuditEvent, PartyKind, PartyStatus
+
+    user, incubator = party_admin(PartyKind.INCUBATOR, PartyStatus.APPROVED)
+    response = client.post("/api/v1/incubation/programmes", headers=bearer(token_of(user)), json={
+        "incubator_id": incubator.id, "name": "培育计划", "focus_categories": ["minors.protection"],
+        "focus_regions": ["610300"], "starts_on": "2026-12-01", "ends_on": "2027-11-30", "capacity": 3,
+        "budget": "1000.00"})
+    assert response.status_code == 201, response.json
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "incubation.programme_create"))
+    assert event.actor_user_id == user.id and event.actor_label == user.email
