@@ -16,10 +16,12 @@ class DomainError(Exception):
 
     status = 400  # the HTTP status when the API reports it
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message, field: str | None = None, *, status: int | None = None):
         super().__init__(str(message))
         self.message = message
         self.field = field
+        if status is not None:  # e.g. 409 when the object's state, not the input, refuses
+            self.status = status
 
 
 class NotAllowed(DomainError):

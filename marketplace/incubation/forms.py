@@ -19,7 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from marketplace.models import SupportKind
 from marketplace.organisations.forms import category_choices
@@ -74,7 +74,8 @@ class NewGroupForm(FlaskForm):
         InputRequired(message=_l("Choose the group's home region.")), Length(max=6)])
     contact_name = _text(_l("Contact person"), 100)
     contact_phone = _text(_l("Contact phone"), 40)
-    claim_email = _text(_l("E-mail of the group's leader (invited to claim the group)"), 254)
+    claim_email = StringField(_l("E-mail of the group's leader (invited to claim the group)"), validators=[
+        Optional(), Length(max=254), Email(message=_l("Enter a valid e-mail address, like name@example.org."))])
     intake_assessment = TextAreaField(_l("Intake assessment"), validators=[
         InputRequired(message=_l("Record the intake assessment.")), Length(max=4000)])
     submit = SubmitField(_l("Create and enrol"))

@@ -73,7 +73,7 @@ class SessionInput:
 def _check_programme(data: ProgrammeInput) -> None:
     if not data.name.strip():
         raise DomainError(_l("Give the programme a name."), field="name")
-    unknown = [code for code in data.focus_categories if catalogue.get(code) is None]
+    unknown = [code for code in data.focus_categories if not catalogue.is_service(code)]
     if not data.focus_categories or unknown:
         raise DomainError(_l("Choose at least one service from the catalogue."), field="focus_categories")
     if not data.focus_regions or any(regions.get(code) is None for code in data.focus_regions):
@@ -149,18 +149,20 @@ def enrol(programme: Programme, party: Party, intake_assessment: str, *, by: Use
         raise DomainError(_l("Record the intake assessment."), field="intake_assessment")
     if stage not in ACTIVE_STAGES:
         raise DomainError(_l("A group is enrolled at a stage before graduation."), field="stage")
+    if any(existing.party_id == party.id for existing in programme.enrolments):
+        raise DomainError(_l("This group has already been enrolled in this programme."), status=409)
     if _active_count(programme) >= programme.capacity:
-        raise DomainError(_l("The programme is full (%(n)d groups).", n=programme.capacity))
+        raise DomainError(_l("The programme is full (%(n)d groups).", n=programme.capacity), status=409)
     overlapping = db.session.scalar(select(Programme.name).join(Enrolment, Enrolment.programme_id == Programme.id)
                                     .where(Enrolment.party_id == party.id, Enrolment.stage.in_(ACTIVE_STAGES),
                                            Programme.starts_on <= programme.ends_on,
                                            Programme.ends_on >= programme.starts_on))
     if overlapping is not None:
         raise DomainError(_l("This group is already enrolled in %(programme)s, which overlaps these dates.",
-                             programme=overlapping))
-    enrolment = Enrolment(programme_id=programme.id, party_id=party.id, stage=stage, enrolled_on=on,
-                          intake_assessment=intake_assessment.strip(), created_by_id=by.id)
-    db.session.add(enrolment)
+                             programme=overlapping), status=409)
+    enrolment = Enrolment(party_id=party.id, stage=stage, enrolled_on=on, intake_assessment=intake_assessment.strip(),
+                          created_by_id=by.id)
+    programme.enrolments.append(enrolment)
     db.session.flush()
     for item in checklist.template():
         ticked = item.key in done
@@ -169,8 +171,7 @@ def enrol(programme: Programme, party: Party, intake_assessment: str, *, by: Use
     missing = _missing_for(enrolment, stage)
     if missing:
         raise DomainError(_l("To start at this stage, first tick: %(items)s.", items=missing))
-    enrolment.moves.append(StageMove(from_stage=None, to_stage=stage, moved_on=on, moved_by_id=by.id,
-                                     note=str(_l("Enrolled"))))
+    enrolment.moves.append(StageMove(from_stage=None, to_stage=stage, moved_on=on, moved_by_id=by.id))
     db.session.flush()
     readiness.record(enrolment)
     audit.record("incubation.enrol", party, summary={"programme": programme.id, "stage": stage.value})
@@ -213,13 +214,18 @@ def set_item(enrolment: Enrolment, key: str, done: bool, *, by: User, on: date, 
         enrolment.checklist.append(item)
     if not enrolment.active:
         raise DomainError(_l("The checklist of a graduated or withdrawn group is closed."))
-    if item.done != done:
-        item.done, item.done_on, item.checked_by_id = done, on if done else None, by.id
-        item.evidence = (evidence or "").strip() or None
-        db.session.flush()
-        readiness.record(enrolment)
-        audit.record("incubation.checklist", enrolment.party, summary={"enrolment": enrolment.id, "item": key,
-                                                                      "done": done})
+    evidence = (evidence or "").strip() or None
+    if item.done == done:
+        if done and evidence and evidence != item.evidence:
+            item.evidence = evidence
+            db.session.flush()
+        return item
+    item.done, item.done_on, item.checked_by_id = done, on if done else None, by.id
+    item.evidence = evidence if done else None
+    db.session.flush()
+    readiness.record(enrolment)
+    audit.record("incubation.checklist", enrolment.party, summary={"enrolment": enrolment.id, "item": key,
+                                                                  "done": done})
     return item
 
 
@@ -260,7 +266,10 @@ def record_session(enrolment: Enrolment, mentor: User, data: SessionInput) -> Me
     if not data.topics.strip():
         raise DomainError(_l("Say what the session covered."), field="topics")
     programme = enrolment.programme
-    if mentor.membership_in(programme.incubator_id) is None and \
+    if enrolment.stage == Stage.WITHDRAWN:  # a graduate may still be mentored through its first bids
+        raise DomainError(_l("This group has left the programme."), status=409)
+    staff = mentor.membership_in(programme.incubator_id)
+    if (staff is None or staff.role == MemberRole.MENTOR) and \
             not any(entry.user_id == mentor.id for entry in programme.mentors):
         raise DomainError(_l("The mentor must be one of the programme's mentors or the incubator's staff."),
                           field="mentor")
@@ -300,6 +309,8 @@ def add_support(enrolment: Enrolment, kind: SupportKind, description: str, amoun
         raise DomainError(_l("Describe the support."), field="description")
     if amount < 0:
         raise DomainError(_l("The value cannot be negative."), field="amount")
+    if enrolment.stage == Stage.WITHDRAWN:
+        raise DomainError(_l("This group has left the programme."), status=409)
     programme = enrolment.programme
     total = Decimal(spent(programme)) + amount
     over = total > programme.budget

@@ -121,7 +121,8 @@ def gaps():
     if request.args.get("format") in ("csv", "xlsx"):
         return _export_gaps(gap, request.args["format"], thin_only=form.thin.data)
     return render_template("incubation/gaps.html", form=form, gap=gap, rows=gap.rows(thin_only=form.thin.data),
-                           parent=parent, can_start=bool(_incubators()))
+                           parent=parent,
+                           can_start=any(can(current_user, "run_programmes", p) for p in _incubators()))
 
 
 def _export_gaps(gap: gapmap.GapMap, fmt: str, *, thin_only: bool):
@@ -206,7 +207,8 @@ def _programme_page(programme: Programme, **forms):
     manage = can(current_user, "manage", programme)
     spent = queries.spent_by_enrolment(programme)
     enrolments = programme.enrolments if manage else [e for e in programme.enrolments if can(current_user, "view", e)]
-    context = {"enrol_form": EnrolForm(), "group_form": NewGroupForm(), "mentor_form": MentorForm(), **forms}
+    context = {"enrol_form": EnrolForm(prefix="enrol"), "group_form": NewGroupForm(prefix="group"),
+               "mentor_form": MentorForm(prefix="mentor"), **forms}
     status = 400 if forms else 200
     return render_template(
         "incubation/programme.html", programme=programme, manage=manage, enrolments=enrolments, spent=spent,
@@ -218,7 +220,7 @@ def _programme_page(programme: Programme, **forms):
 @login_required
 def add_mentor(programme_id: int):
     programme = _programme(programme_id, "manage")
-    form = MentorForm()
+    form = MentorForm(prefix="mentor")
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.email == parties.normalise_email(form.email.data)))
         if user is None:
@@ -233,7 +235,7 @@ def add_mentor(programme_id: int):
 @login_required
 def enrol(programme_id: int):
     programme = _programme(programme_id, "manage")
-    form = EnrolForm()
+    form = EnrolForm(prefix="enrol")
     created: list[Enrolment] = []
     if form.validate_on_submit():
         party = db.session.get(Party, form.organisation_id.data)
@@ -250,7 +252,7 @@ def enrol(programme_id: int):
 @login_required
 def new_group(programme_id: int):
     programme = _programme(programme_id, "manage")
-    form = NewGroupForm()
+    form = NewGroupForm(prefix="group")
     created: list[Enrolment] = []
 
     def create() -> None:

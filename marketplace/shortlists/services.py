@@ -182,14 +182,25 @@ def rerank_organisation(party_id: int, *, on: date | None = None, market: Market
     lots = db.session.scalars(select(Lot).join(Tender, Tender.id == Lot.tender_id)
                               .where(Tender.status == TenderStatus.PUBLISHED)
                               .options(selectinload(Lot.tender))).all()
+    lot_ids = [lot.id for lot in lots]
     stored = set(db.session.scalars(select(MatchResult.lot_id).where(
-        MatchResult.party_id == party_id, MatchResult.lot_id.in_([lot.id for lot in lots]))))
+        MatchResult.party_id == party_id, MatchResult.lot_id.in_(lot_ids))))
+    kept = current_app.config["MATCHER_NEAR_ELIGIBLE_KEPT"]
+    # Per lot, the near-eligible rows stored and the lowest of their scores: a near-eligible match below a
+    # full list's lowest would be dropped at once, so the lot is left alone (most of a national market is
+    # one rule, the region, away from most lots).
+    near_floor = {lot_id: (count, lowest) for lot_id, count, lowest in db.session.execute(
+        select(MatchResult.lot_id, func.count(), func.min(MatchResult.score))
+        .where(MatchResult.lot_id.in_(lot_ids), MatchResult.unmet == 1).group_by(MatchResult.lot_id))}
     now, touched = utcnow(), []
     for lot in lots:
         query = lot_query(lot)
         match = None
         if provider is not None and len(assess(query.requirements, provider.facts, on).unmet) <= 1:
             match = scoring.rank(query, [provider], on=on, weights=weights(), index=market.index)[0]
+            count, lowest = near_floor.get(lot.id, (0, None))
+            if not match.eligible and count >= kept and round(match.score, 4) < lowest:
+                match = None
         if match is None and lot.id not in stored:
             continue
         db.session.execute(delete(MatchResult).where(MatchResult.lot_id == lot.id, MatchResult.party_id == party_id))
@@ -197,7 +208,7 @@ def rerank_organisation(party_id: int, *, on: date | None = None, market: Market
             db.session.execute(insert(MatchResult), [_result_row(lot.tender_id, lot.id, match, now)])
         touched.append(lot.id)
     for lot_id in touched:
-        _renumber(lot_id, near_kept=current_app.config["MATCHER_NEAR_ELIGIBLE_KEPT"])
+        _renumber(lot_id, near_kept=kept)
     return {"lots": touched}
 
 

@@ -23,7 +23,7 @@ from marketplace.models import (
 )
 from marketplace.tenders import services as tenders
 
-from ..conftest import post_form
+from ..conftest import csrf_token, post_form
 from ..factories import MembershipFactory, UserFactory, organisation, party_admin
 from .test_shortlists import draft, market
 
@@ -231,9 +231,9 @@ def test_pages_take_an_incubator_from_the_gap_map_to_a_programme_and_a_group(cli
         token_from="/incubation/programmes/new")
     assert response.status_code == 302
     programme_url = response.headers["Location"]
-    response = post_form(client, programme_url + "/groups", {
-        "name": "金台区邻里互助队", "home_region": "610303", "intake_assessment": "社区骨干3人",
-        "claim_email": "leader@example.org"}, token_from=programme_url)
+    fields = {"name": "金台区邻里互助队", "home_region": "610303", "intake_assessment": "社区骨干3人",
+              "claim_email": "leader@example.org", "csrf_token": csrf_token(client, programme_url)}
+    response = client.post(programme_url + "/groups", data={f"group-{k}": v for k, v in fields.items()})
     assert response.status_code == 302
     enrolment_page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
     assert "Readiness checklist" in enrolment_page and "Grassroots group" in enrolment_page
