@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from marketplace.accounts import parties, services
+from marketplace.demo_incubation import load_demo_incubation
 from marketplace.demo_organisations import load_demo_organisations
 from marketplace.demo_tenders import load_demo_tenders
 from marketplace.extensions import db
@@ -84,4 +85,5 @@ def load_demo() -> list[tuple[str, str]]:
                                 users["dpf@demo.example"])
     created.append((f"({tenders} tenders)", "in every state: draft, open, scoring, award notice, awarded, "
                                             "failed and re-run, cancelled"))
+    created.extend(load_demo_incubation(created_parties["incubator"], volunteers))
     return created
