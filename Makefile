@@ -8,7 +8,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 TRANSLATIONS := marketplace/translations
 PYTEST_ARGS ?=
 
-.PHONY: run test setup translations worker lint extract-messages bench bench-matching bench-quality clean
+.PHONY: run test setup translations worker lint extract-messages bench bench-matching bench-gapmap bench-quality clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: setup
 ## generates the market once into BENCH_DATABASE_URL, about a minute, then reuses it)
 bench-matching: setup
 	$(BIN)/python bench/matching.py --reuse
+
+## make bench-gapmap: the incubation supply-gap map over the same market (after bench-matching)
+bench-gapmap: setup
+	$(BIN)/python bench/gapmap.py
 
 ## make bench-quality: the matcher's ranking quality against an agency's manual shortlist
 bench-quality: setup

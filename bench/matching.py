@@ -110,7 +110,7 @@ def ensure_market(url: str, organisations: int, tenders: int, reuse: bool) -> No
         db.engine.dispose()
 
 
-def cold_and_warm(url: str, sample: int) -> list[int]:
+def cold_and_warm(url: str, sample: int, parts: set[int]) -> list[int]:
     app = bench_app(url)
     with app.app_context():
         print("\n1. Market load (a worker's cold start)")
@@ -128,36 +128,39 @@ def cold_and_warm(url: str, sample: int) -> list[int]:
         chosen = random.Random(7).sample(tender_ids, min(sample, len(tender_ids)))
         weights, today = services.weights(), local_today()
         kept = {"limit": len(market.profiles), "near_limit": app.config["MATCHER_NEAR_ELIGIBLE_KEPT"]}
-        print(f"\n2. One tender, warm ({len(chosen)} tenders, 1-3 lots each)")
-        rank_times, job_times, stored, naive_pairs = [], [], [], []
-        for tender_id in chosen:
-            tender = db.session.get(Tender, tender_id)
-            queries = [services.lot_query(lot) for lot in tender.lots]
-            started = time.perf_counter()
-            for query in queries:
-                scoring.rank(query, market.profiles, on=today, weights=weights, index=market.index, **kept)
-            rank_times.append(time.perf_counter() - started)
-            db.session.expire_all()
+        if 2 in parts:
+            print(f"\n2. One tender, warm ({len(chosen)} tenders, 1-3 lots each)")
+            rank_times, job_times, stored, naive_pairs = [], [], [], []
+            for tender_id in chosen:
+                tender = db.session.get(Tender, tender_id)
+                queries = [services.lot_query(lot) for lot in tender.lots]
+                started = time.perf_counter()
+                for query in queries:
+                    scoring.rank(query, market.profiles, on=today, weights=weights, index=market.index, **kept)
+                rank_times.append(time.perf_counter() - started)
+                db.session.expire_all()
 
-            started = time.perf_counter()  # the job's work: load, check the market, rank, write, commit
-            summary = services.rank_tender(db.session.get(Tender, tender_id), market=markets.current_market())
-            db.session.commit()
-            job_times.append(time.perf_counter() - started)
-            stored.append(sum(lot["eligible"] + lot["near_eligible"] for lot in summary.values()))
-        figures("rank (scoring.rank, all lots of a tender)", rank_times, 0.3)
-        figures("ranking job: load + refresh + rank + write + commit", job_times, 1.0)
-        print(f"  shortlist rows written per tender: median {statistics.median(stored):.0f}, max {max(stored)}")
+                started = time.perf_counter()  # the job's work: load, check the market, rank, write, commit
+                summary = services.rank_tender(db.session.get(Tender, tender_id), market=markets.current_market())
+                db.session.commit()
+                job_times.append(time.perf_counter() - started)
+                stored.append(sum(lot["eligible"] + lot["near_eligible"] for lot in summary.values()))
+            figures("rank (scoring.rank, all lots of a tender)", rank_times, 0.3)
+            figures("ranking job: load + refresh + rank + write + commit", job_times, 1.0)
+            print(f"  shortlist rows written per tender: median {statistics.median(stored):.0f}, max {max(stored)}")
 
-        print("\n3. Naive baseline (one provider at a time, plain Python), first lot of 3 tenders")
-        for tender_id in chosen[:3]:
-            query = services.lot_query(db.session.get(Tender, tender_id).lots[0])
-            _, fast = timed(scoring.rank, query, market.profiles, on=today, weights=weights, index=market.index,
-                            **kept)
-            _, naive = timed(scoring.rank_naive, query, market.profiles, on=today, weights=weights)
-            naive_pairs.append((fast, naive))
-            print(f"  tender {tender_id}: rank {fast * 1000:.0f} ms, naive {naive:.1f} s, ratio {naive / fast:.0f}x")
-        fast_total, naive_total = (sum(pair[i] for pair in naive_pairs) for i in (0, 1))
-        print(f"  overall: naive is {naive_total / fast_total:.0f}x slower")
+        if 3 in parts:
+            print("\n3. Naive baseline (one provider at a time, plain Python), first lot of 3 tenders")
+            for tender_id in chosen[:3]:
+                query = services.lot_query(db.session.get(Tender, tender_id).lots[0])
+                _, fast = timed(scoring.rank, query, market.profiles, on=today, weights=weights, index=market.index,
+                                **kept)
+                _, naive = timed(scoring.rank_naive, query, market.profiles, on=today, weights=weights)
+                naive_pairs.append((fast, naive))
+                print(f"  tender {tender_id}: rank {fast * 1000:.0f} ms, naive {naive:.1f} s, "
+                      f"ratio {naive / fast:.0f}x")
+            fast_total, naive_total = (sum(pair[i] for pair in naive_pairs) for i in (0, 1))
+            print(f"  overall: naive is {naive_total / fast_total:.0f}x slower")
         print(f"  this process's peak memory: {peak_mb():.0f} MB")
         db.engine.dispose()
         return tender_ids
@@ -234,14 +237,16 @@ def main() -> None:
     parser.add_argument("--tenders", type=int, default=1_000)
     parser.add_argument("--sample", type=int, default=25, help="tenders timed one by one")
     parser.add_argument("--reuse", action="store_true", help="keep a market of the right size already there")
-    parser.add_argument("--skip-rerank-all", action="store_true", help="leave out part 4 (about ten minutes)")
+    parser.add_argument("--parts", default="2,3,4,5", help="which parts to run after the market load (default all)")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", generated.DEFAULT_URL)
     ensure_market(url, args.organisations, args.tenders, args.reuse)
-    tender_ids = cold_and_warm(url, args.sample)
-    if not args.skip_rerank_all:
+    parts = {int(part) for part in args.parts.split(",") if part.strip()}
+    tender_ids = cold_and_warm(url, args.sample, parts)
+    if 4 in parts:
         rerank_all(url, tender_ids)
-    one_organisation_changes(url)
+    if 5 in parts:
+        one_organisation_changes(url)
 
 
 if __name__ == "__main__":
