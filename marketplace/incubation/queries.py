@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from marketplace import regions
+from marketplace import catalogue, regions
 from marketplace.extensions import db
 from marketplace.matching.eligibility import Requirements, assess
 from marketplace.models import (
@@ -157,16 +157,21 @@ class EmergingCandidate:
 def emerging_candidates(tender: Tender, lot: Lot, requirements: Requirements, on: date) -> list[EmergingCandidate]:
     """Groups in incubation close to readiness that could bid for this lot: at the pilot stage or beyond, or
     with a readiness score of at least ``INCUBATION_EMERGING_SCORE``, in a programme focused on the tender's
-    service or serving its regions. Listed with what they still lack; not eligible unless they are."""
+    field (its service or another of its group) and regions. Listed with what they still lack; not eligible
+    unless they are."""
     threshold = current_app.config["INCUBATION_EMERGING_SCORE"]
+    group = catalogue.group_of(tender.category_code)
+    group_codes = {service.code for service in group.services} if group is not None else set()
     later = LADDER[LADDER.index(Stage.PILOT_DELIVERY):-1]
     found = []
     for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.stage.in_(ACTIVE_STAGES))
                                         .options(selectinload(Enrolment.programme))):
         programme = enrolment.programme
-        in_focus = tender.category_code in programme.focus_categories or any(
+        same_field = tender.category_code in programme.focus_categories or (
+            group is not None and any(code in group_codes for code in programme.focus_categories))
+        in_focus = same_field and (not lot.regions or any(
             regions.covers(area, code) or regions.covers(code, area)
-            for area in programme.focus_regions for code in lot.regions)
+            for area in programme.focus_regions for code in lot.regions))
         score = enrolment.readiness[-1].score if enrolment.readiness else None
         if not in_focus or (enrolment.stage not in later and (score or 0) < threshold):
             continue
@@ -174,10 +179,3 @@ def emerging_candidates(tender: Tender, lot: Lot, requirements: Requirements, on
         unmet = list(assess(requirements, facts, on).unmet) if facts is not None else []
         found.append(EmergingCandidate(enrolment, score, unmet))
     return sorted(found, key=lambda c: (len(c.unmet), -(c.score or 0)))
-
-
-def enrolments_by_programme(programme_ids: list[int]) -> dict[int, list[Enrolment]]:
-    grouped: dict[int, list[Enrolment]] = defaultdict(list)
-    for enrolment in db.session.scalars(select(Enrolment).where(Enrolment.programme_id.in_(programme_ids))):
-        grouped[enrolment.programme_id].append(enrolment)
-    return grouped
