@@ -67,6 +67,7 @@ __all__ = [
     "in_field",
     "rank",
     "rank_naive",
+    "score_provider",
     "unmet_lower_bound",
 ]
 
@@ -554,6 +555,25 @@ def rank(query: LotQuery, providers: Sequence[ProviderProfile], *, on: date, wei
         found = assessment(k)
         matches.append(Match(chosen[k].provider_id, found.eligible, found, float(scores[k]),
                              dict(zip(COMPONENTS, row, strict=True)), reasons, position + 1))
+    return matches
+
+
+def score_provider(queries: Sequence[LotQuery], provider: ProviderProfile, *, on: date, weights: Weights,
+                   index: RelevanceIndex) -> list[Match]:
+    """One provider against many lots (an organisation changed): in each, the Match ``rank`` gives it, but with
+    rank 0, as its place among the others is for the caller to set. The lots' texts are vectorised in one go."""
+    provider_id = provider.provider_id
+    relevance = index.score_many([query.text for query in queries], candidates=[provider_id])
+    vector = _weight_vector(weights)
+    matches = []
+    for query, cosines in zip(queries, relevance, strict=True):
+        parts = {"relevance": (cosines[provider_id], {"cosine": cosines[provider_id], "method": "tfidf_char_wb_2_3"})}
+        parts.update(_components(_Lot.of(query), provider))
+        values = np.array([parts[name][0] for name in COMPONENTS], dtype=np.float64)
+        assessment = eligibility.assess(query.requirements, provider.facts, on)
+        matches.append(Match(provider_id, assessment.eligible, assessment, float(np.clip(values @ vector, 0.0, 1.0)),
+                             dict(zip(COMPONENTS, values.tolist(), strict=True)),
+                             {name: dict(parts[name][1]) for name in COMPONENTS}, 0))
     return matches
 
 

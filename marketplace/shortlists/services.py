@@ -192,14 +192,19 @@ def rerank_organisation(party_id: int, *, on: date | None = None, market: Market
     near_floor = {lot_id: (count, lowest) for lot_id, count, lowest in db.session.execute(
         select(MatchResult.lot_id, func.count(), func.min(MatchResult.score))
         .where(MatchResult.lot_id.in_(lot_ids), MatchResult.unmet == 1).group_by(MatchResult.lot_id))}
+    matches: dict[int, scoring.Match] = {}
+    if provider is not None:  # scored only where it is eligible or one rule short
+        candidates = [(lot, query) for lot, query in ((lot, lot_query(lot)) for lot in lots)
+                      if len(assess(query.requirements, provider.facts, on).unmet) <= 1]
+        found = scoring.score_provider([query for _lot, query in candidates], provider, on=on, weights=weights(),
+                                       index=market.index)
+        matches = {lot.id: match for (lot, _query), match in zip(candidates, found, strict=True)}
     now, touched = utcnow(), []
     for lot in lots:
-        query = lot_query(lot)
-        match = None
-        if provider is not None and len(assess(query.requirements, provider.facts, on).unmet) <= 1:
-            match = scoring.rank(query, [provider], on=on, weights=weights(), index=market.index)[0]
+        match = matches.get(lot.id)
+        if match is not None and not match.eligible:
             count, lowest = near_floor.get(lot.id, (0, None))
-            if not match.eligible and count >= kept and round(match.score, 4) < lowest:
+            if count >= kept and round(match.score, 4) < lowest:
                 match = None
         if match is None and lot.id not in stored:
             continue

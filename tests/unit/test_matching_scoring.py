@@ -564,3 +564,21 @@ def test_matching_modules_import_no_flask_sqlalchemy_or_babel():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_score_provider_gives_each_lot_the_match_rank_gives():
+    from dataclasses import replace
+
+    from marketplace.matching.scoring import score_provider
+
+    market = random_market(5)
+    index = RelevanceIndex.build({p.provider_id: p.statements for p in market})
+    lots = [strict_lot(), replace(strict_lot(), text="居家养老 上门照护 助餐"),
+            replace(strict_lot(), requirements=Requirements())]
+    for provider in market[:25]:
+        singles = score_provider(lots, provider, on=ON, weights=Weights(), index=index)
+        for query, single in zip(lots, singles, strict=True):
+            ranked = next(m for m in rank(query, market, on=ON, weights=Weights(), index=index)
+                          if m.provider_id == provider.provider_id)
+            assert replace(single, rank=ranked.rank) == replace(ranked, score=single.score)
+            assert single.score == pytest.approx(ranked.score, abs=1e-12)
