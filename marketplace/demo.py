@@ -77,8 +77,8 @@ def load_demo() -> list[tuple[str, str]]:
     volunteers = parties.create_party(kind, name_zh, name_en, creator=incubator_admin)
     db.session.flush()
     created.append(("(incubator staff)", f"organisation admin: {volunteers.name_en}"))
-    count = load_demo_organisations({data_key: created_parties[party_key]
-                                     for party_key, data_key in ORGANISATION_DATA_KEYS.items()})
+    existing = {data_key: created_parties[party_key] for party_key, data_key in ORGANISATION_DATA_KEYS.items()}
+    count = load_demo_organisations({**existing, "baoji-weibin-neighbourhood-volunteers": volunteers})
     created.append((f"({count} organisations)", "registry profiles around Baoji and in Shanghai"))
     users = {email: services.find_user_by_email(email) for email in ("station@demo.example", "dpf@demo.example")}
     tenders = load_demo_tenders(created_parties["baoji"], created_parties["jiading"], users["station@demo.example"],
