@@ -136,11 +136,9 @@ class RelevanceIndex:
         added = ids[columns < 0]
         all_ids = np.concatenate([self.ids, added])
         columns[columns < 0] = np.arange(len(self.ids), len(all_ids))
-        keep = np.ones(len(all_ids), dtype=np.float32)
-        keep[columns] = 0.0
-        postings = sparse.csr_matrix((self.postings.data, self.postings.indices, self.postings.indptr),
+        cleared = np.where(np.isin(self.postings.indices, columns), np.float32(0), self.postings.data)
+        postings = sparse.csr_matrix((cleared, self.postings.indices, self.postings.indptr),
                                      shape=(self.postings.shape[0], len(all_ids)))
-        postings = postings @ sparse.diags(keep, format="csr")
         vectors = sparse.coo_matrix(self.vectorizer.transform([text or "" for text in documents.values()]))
         fresh = sparse.csr_matrix((vectors.data, (vectors.col, columns[vectors.row])), shape=postings.shape,
                                   dtype=np.float32)
@@ -158,9 +156,14 @@ class RelevanceIndex:
         if not len(grams):
             return np.zeros((len(queries), width))
         weights = vectors[:, grams].toarray().T  # n-grams x queries, dense and small
-        sims = np.asarray(self.postings[grams].T @ weights).T  # queries x documents: the dot products
-        if columns is not None:
-            sims = np.where(columns >= 0, sims[:, np.maximum(columns, 0)], 0.0)
+        rows = self.postings[grams]
+        if columns is not None and len(columns) * 4 < len(self.ids):  # a few candidates: only their columns
+            sims = np.asarray(rows[:, np.maximum(columns, 0)].T @ weights).T
+            sims = np.where(columns >= 0, sims, 0.0)
+        else:
+            sims = np.asarray(rows.T @ weights).T  # queries x documents: the dot products
+            if columns is not None:
+                sims = np.where(columns >= 0, sims[:, np.maximum(columns, 0)], 0.0)
         # Non-negative unit vectors: cosines lie in [0, 1]; clip float32 rounding (1.0000001).
         return np.clip(sims.astype(np.float64), 0.0, 1.0)
 

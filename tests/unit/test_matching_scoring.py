@@ -582,3 +582,13 @@ def test_score_provider_gives_each_lot_the_match_rank_gives():
                           if m.provider_id == provider.provider_id)
             assert replace(single, rank=ranked.rank) == replace(ranked, score=single.score)
             assert single.score == pytest.approx(ranked.score, abs=1e-12)
+
+
+def test_with_documents_replaces_and_adds_statements_keeping_the_vocabulary():
+    index = RelevanceIndex.build({1: "居家养老 上门照护", 2: "困境儿童 个案 保护", 3: "残疾人 康复"})
+    updated = index.with_documents({2: "居家养老 照护 服务", 4: "残疾人 康复 训练"})
+    before, after = index.score("居家养老"), updated.score("居家养老")
+    assert after[1] == before[1] and before[2] == 0 and after[2] > 0.5  # 2 now about home care
+    assert updated.score("困境儿童")[2] == 0  # its old statement is gone
+    assert updated.score("残疾人康复")[4] == pytest.approx(updated.score("残疾人康复")[3])  # 训练 not in vocabulary
+    assert len(updated) == 4 and len(index) == 3  # the original is untouched
