@@ -37,6 +37,11 @@ def actor_for(user) -> Actor:
     return Actor(user.id, user.email, party_id, request.remote_addr)
 
 
+def split_codes(text: str | None) -> list[str]:
+    """Division or service codes typed into one field, separated by commas (ASCII or full-width)."""
+    return [code.strip() for code in (text or "").replace("，", ",").split(",") if code.strip()]
+
+
 def acting_for(party_id: int | None) -> None:
     """Record in audit events that the current user acts on behalf of this party."""
     actor = g.get("audit_actor")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from marketplace import catalogue, regions
 from marketplace.accounts import parties
-from marketplace.api import api_error, bp, commit_or_error, domain_error_response, json_body, token_required
+from marketplace.api import api_error, bp, commit_or_error, domain_error_response, fields, json_body, token_required
 from marketplace.authz import authorize, can
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -38,14 +38,9 @@ from . import checklist, gapmap, queries, readiness, services
 
 # Money is stored as NUMERIC(14, 2): refuse what does not fit rather than fail in the database.
 _MAX_AMOUNT = Decimal(10) ** 12
-_MAX_INT = 2**31 - 1
 
 
 # --- Parsing: shapes only; the rules are the services' -----------------------------------------
-
-
-def _missing(name: str) -> DomainError:
-    return DomainError(_("%(field)s is required.", field=name), field=name)
 
 
 def _text(body: dict, name: str, max_length: int) -> str:
@@ -59,21 +54,11 @@ def _text(body: dict, name: str, max_length: int) -> str:
     return value
 
 
-def _day(body: dict, name: str) -> date:
-    value = body.get(name)
-    if value in (None, ""):
-        raise _missing(name)
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(_("%(field)s must be a date like 2024-05-31.", field=name), field=name)
-
-
 def _amount(body: dict, name: str) -> Decimal:
     """CNY, rounded to the fen as the database keeps it (a string like "1500.00" is best)."""
     value = body.get(name)
     if value is None or value == "":
-        raise _missing(name)
+        raise fields.missing(name)
     try:
         amount = Decimal(str(value)) if not isinstance(value, bool) else None
     except (InvalidOperation, ValueError):
@@ -81,15 +66,6 @@ def _amount(body: dict, name: str) -> Decimal:
     if amount is None or not amount.is_finite() or abs(amount) >= _MAX_AMOUNT:
         raise DomainError(_("%(field)s must be a number.", field=name), field=name)
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _whole(body: dict, name: str) -> int:
-    value = body.get(name)
-    if value is None:
-        raise _missing(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _MAX_INT:
-        raise DomainError(_("%(field)s must be a whole number, 0 or more.", field=name), field=name)
-    return value
 
 
 def _codes(body: dict, name: str, message) -> list[str]:
@@ -103,7 +79,7 @@ def _codes(body: dict, name: str, message) -> list[str]:
 def _flag(body: dict, name: str, default: bool | None = None) -> bool:
     value = body.get(name, default)
     if value is None:
-        raise _missing(name)
+        raise fields.missing(name)
     if not isinstance(value, bool):
         raise DomainError(_("Use true or false."), field=name)
     return value
@@ -133,9 +109,9 @@ def _programme_input(body: dict, current: Programme | None = None) -> services.P
         focus_categories=given("focus_categories", lambda: _codes(
             body, "focus_categories", _("Choose at least one service from the catalogue."))),
         focus_regions=given("focus_regions", lambda: _codes(body, "focus_regions", _("Choose at least one region."))),
-        starts_on=given("starts_on", lambda: _day(body, "starts_on")),
-        ends_on=given("ends_on", lambda: _day(body, "ends_on")),
-        capacity=given("capacity", lambda: _whole(body, "capacity")),
+        starts_on=given("starts_on", lambda: fields.day(body, "starts_on")),
+        ends_on=given("ends_on", lambda: fields.day(body, "ends_on")),
+        capacity=given("capacity", lambda: fields.whole(body, "capacity")),
         budget=given("budget", lambda: _amount(body, "budget")),
         support_offered=given("support_offered", lambda: _text(body, "support_offered", 2000).strip() or None))
 
@@ -498,7 +474,7 @@ def add_mentor(programme_id: int):
     def add():
         email = _text(json_body(), "email", 254)
         if not email.strip():
-            raise _missing("email")
+            raise fields.missing("email")
         user = db.session.scalar(select(User).where(User.email == parties.normalise_email(email)))
         if user is None:
             raise DomainError(_("No account with this e-mail: invite the person to the incubator first."),
@@ -569,7 +545,7 @@ def enrol(programme_id: int):
 
     def existing(body: dict) -> Enrolment:
         if body.get("organisation_id") is None:
-            raise _missing("organisation_id")
+            raise fields.missing("organisation_id")
         party = db.session.get(Party, _id(body, "organisation_id") or 0)
         if party is None or party.kind != PartyKind.ORGANISATION:
             raise DomainError(_("No organisation with this number."), field="organisation_id")
@@ -746,7 +722,7 @@ def record_session(enrolment_id: int):
         if not isinstance(entry, dict):
             raise DomainError(_("Every action needs what to do, who does it and when it is due."), field="actions")
         try:
-            due_on = _day(entry, "due_on")
+            due_on = fields.day(entry, "due_on")
             return services.ActionInput(_text(entry, "text", 300), _text(entry, "owner", 100), due_on)
         except DomainError as error:  # report it on the list, with the item's own problem
             raise DomainError(error.message, field="actions")
@@ -757,7 +733,7 @@ def record_session(enrolment_id: int):
         if not isinstance(actions, list):
             raise DomainError(_("Every action needs what to do, who does it and when it is due."), field="actions")
         return services.record_session(enrolment, g.api_user, services.SessionInput(
-            held_on=_day(body, "held_on"), topics=_text(body, "topics", 300), notes=_text(body, "notes", 8000),
+            held_on=fields.day(body, "held_on"), topics=_text(body, "topics", 300), notes=_text(body, "notes", 8000),
             actions=[action_input(entry) for entry in actions]))
 
     return commit_or_error(record, lambda session: (jsonify(session_json(session, local_today())), 201))
@@ -832,7 +808,7 @@ def add_support(enrolment_id: int):
         body = json_body()
         return services.add_support(
             enrolment, _choice(body, "kind", SupportKind, _("Kind")), _text(body, "description", 300),
-            _amount(body, "amount"), given_on=_day(body, "given_on"), by=g.api_user,
+            _amount(body, "amount"), given_on=fields.day(body, "given_on"), by=g.api_user,
             confirm_over_budget=_flag(body, "confirm_over_budget", False))
 
     def respond(entry: SupportEntry):

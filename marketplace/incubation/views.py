@@ -26,7 +26,7 @@ from marketplace.models import (
 )
 from marketplace.organisations.jobs import local_today
 from marketplace.tenders.views import _csrf_ok
-from marketplace.web import acting_for, commit_or_flash, commit_or_show_on_form, render_form_page
+from marketplace.web import acting_for, commit_or_flash, commit_or_show_on_form, render_form_page, split_codes
 
 from . import checklist, gapmap, queries, readiness, services
 from .forms import (
@@ -42,10 +42,6 @@ from .forms import (
 )
 
 bp = Blueprint("incubation", __name__, url_prefix="/incubation")
-
-
-def _codes(text: str | None) -> list[str]:
-    return [code.strip() for code in (text or "").replace("，", ",").split(",") if code.strip()]
 
 
 def _incubators() -> list[Party]:
@@ -157,7 +153,7 @@ def _export_gaps(gap: gapmap.GapMap, fmt: str, *, thin_only: bool):
 def _programme_input(form: ProgrammeForm) -> services.ProgrammeInput:
     return services.ProgrammeInput(
         name=form.name.data or "", focus_categories=list(form.focus_categories.data or []),
-        focus_regions=_codes(form.focus_regions.data), starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+        focus_regions=split_codes(form.focus_regions.data), starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         capacity=form.capacity.data, budget=form.budget.data, support_offered=form.support_offered.data or None)
 
 

@@ -8,7 +8,7 @@ from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from marketplace import catalogue, regions
-from marketplace.api import api_error, bp, commit_or_error, json_body, token_required
+from marketplace.api import api_error, bp, commit_or_error, fields, json_body, token_required
 from marketplace.authz import authorize, can
 from marketplace.errors import DomainError
 from marketplace.extensions import db
@@ -38,27 +38,6 @@ def _organisation(party_id: int) -> Party:
     return party
 
 
-
-
-def _date(body: dict, name: str, required: bool = False) -> date | None:
-    value = body.get(name)
-    if value in (None, ""):
-        if required:
-            raise DomainError(_("%(field)s is required.", field=name), field=name)
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(_("%(field)s must be a date like 2024-05-31.", field=name), field=name)
-
-
-def _int(body: dict, name: str) -> int | None:
-    value = body.get(name)
-    if value in (None, ""):
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise DomainError(_("%(field)s must be a whole number, 0 or more.", field=name), field=name)
-    return value
 
 
 def organisation_json(party: Party, profile: OrganisationProfile | None, *, private: bool) -> dict:
@@ -214,9 +193,10 @@ def update_profile(party_id: int):
             raise DomainError(_("legal_form must be one of %(values)s.",
                                 values=", ".join(f.value for f in LegalForm)), field="legal_form")
         values = {name: (str(body[name]).strip() if body.get(name) is not None else None) for name in _PROFILE_TEXT}
-        values |= {name: _int(body, name) for name in _PROFILE_INT}
-        data = services.ProfileInput(legal_form=legal_form, registered_on=_date(body, "registered_on"),
-                                     grade_awarded_on=_date(body, "grade_awarded_on"), **values)
+        values |= {name: fields.whole(body, name, required=False) for name in _PROFILE_INT}
+        data = services.ProfileInput(
+            legal_form=legal_form, registered_on=fields.day(body, "registered_on", required=False),
+            grade_awarded_on=fields.day(body, "grade_awarded_on", required=False), **values)
         if "name" in body or "name_en" in body:
             services.rename(party, str(body.get("name") or party.name), body.get("name_en", party.name_en))
         return services.save_profile(party, data, today=local_today())
@@ -355,8 +335,9 @@ def _capability_input(body: dict) -> services.CapabilityInput:
     return services.CapabilityInput(
         category_code=str(body.get("category") or ""), statement=str(body.get("statement") or ""),
         statement_en=body.get("statement_en"), target_groups=body.get("target_groups"),
-        years=_int(body, "years") or 0, projects=_int(body, "projects") or 0,
-        beneficiaries=_int(body, "beneficiaries") or 0)
+        years=fields.whole(body, "years", required=False) or 0,
+        projects=fields.whole(body, "projects", required=False) or 0,
+        beneficiaries=fields.whole(body, "beneficiaries", required=False) or 0)
 
 
 @bp.get("/organisations/<int:party_id>/credentials")
@@ -435,8 +416,8 @@ def add_credential(party_id: int):
             if not (form.get(name) or "").strip():
                 raise DomainError(_("%(field)s is required.", field=name), field=name)
         data = services.CredentialInput(type=kind, number=form["number"].strip(), issuer=form["issuer"].strip(),
-                                        issued_on=_date(form, "issued_on", required=True),
-                                        expires_on=_date(form, "expires_on"))
+                                        issued_on=fields.day(form, "issued_on"),
+                                        expires_on=fields.day(form, "expires_on", required=False))
         upload = request.files.get("document")
         document = (upload.read(MAX_DOCUMENT_BYTES + 1), upload.filename) if upload and upload.filename else None
         return services.add_credential(party, data, document, today=local_today())

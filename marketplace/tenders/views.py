@@ -42,6 +42,7 @@ from marketplace.web import (
     flash_form_errors,
     render_form_page,
     send_stored_document,
+    split_codes,
 )
 
 from . import attachments, services
@@ -201,7 +202,7 @@ def _lots_from(form: TenderForm) -> list[services.LotInput]:
             title=(data.title.data or "").strip() or _("Lot %(n)d", n=len(lots) + 1),
             pricing_unit=PricingUnit(data.pricing_unit.data), quantity=data.quantity.data or Decimal(0),
             ceiling_unit_price=data.ceiling_unit_price.data or Decimal(0),
-            regions=[c.strip() for c in (data.regions.data or "").replace("，", ",").split(",") if c.strip()],
+            regions=split_codes(data.regions.data),
             post_qualification=data.post_qualification.data or None, place_of_work=data.place_of_work.data or None,
             required_credentials=list(data.required_credentials.data or []), min_grade=data.min_grade.data or None,
             min_years_registered=data.min_years_registered.data, min_social_workers=data.min_social_workers.data,
